@@ -1,0 +1,119 @@
+"""Built-in roles: the three separated admin roles (三员分立) and the business roles.
+
+They are created or brought up to date after every migrate (post_migrate), so a
+fresh database always has them. Security administrators may add other roles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Permission
+
+from gonghui.core.querysets import DataScope
+
+BUSINESS = ("view", "add", "change", "delete", "export", "approve")
+READ = ("view", "export")
+
+
+def perms(model: str, actions: tuple[str, ...]) -> list[str]:
+    app_label, model_name = model.split(".")
+    return [f"{app_label}.{action}_{model_name}" for action in actions]
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    code: str
+    name: str
+    data_scope: str
+    permissions: tuple[str, ...]
+    remark: str = ""
+
+
+BUILTIN_ROLES: tuple[RoleSpec, ...] = (
+    RoleSpec(
+        "sysadmin",
+        "系统管理员",
+        DataScope.ALL,
+        (
+            *perms("accounts.user", ("view", "add", "change", "delete", "export")),
+            *perms("accounts.department", ("view", "add", "change", "delete", "export")),
+            *perms("orgs.organization", ("view", "add", "change", "delete", "export")),
+            *perms("core.dicttype", ("view", "add", "change", "delete")),
+            *perms("core.dictitem", ("view", "add", "change", "delete")),
+        ),
+        "三员之一：管理用户、组织和系统设置，不接触业务数据",
+    ),
+    RoleSpec(
+        "secadmin",
+        "安全管理员",
+        DataScope.ALL,
+        (*perms("accounts.role", ("view", "add", "change", "delete")), "accounts.view_user"),
+        "三员之一：管理角色、权限和用户的角色分配",
+    ),
+    RoleSpec(
+        "auditor",
+        "审计管理员",
+        DataScope.ALL,
+        ("core.view_changelog", "core.view_operationlog", "accounts.view_loginlog"),
+        "三员之一：只读审计日志",
+    ),
+    RoleSpec(
+        "union_admin",
+        "工会业务管理员",
+        DataScope.OWN_ORG_AND_BELOW,
+        (
+            *perms("orgs.organization", BUSINESS),
+            *perms("orgs.employer", BUSINESS),
+            *perms("notices.announcement", BUSINESS),
+            "accounts.view_user",
+        ),
+        "市、县(区)总工会业务人员：管理本单位及下级的组织、用人单位和通知",
+    ),
+    RoleSpec(
+        "grassroots_chair",
+        "基层工会主席",
+        DataScope.OWN_ORG_AND_BELOW,
+        (
+            *perms("orgs.organization", ("view",)),
+            *perms("orgs.employer", ("view", "add", "change", "export")),
+            *perms("notices.announcement", ("view",)),
+        ),
+        "基层工会：维护本工会信息，查看通知",
+    ),
+    RoleSpec(
+        "leader",
+        "领导",
+        DataScope.OWN_ORG_AND_BELOW,
+        (
+            *perms("orgs.organization", READ),
+            *perms("orgs.employer", READ),
+            *perms("notices.announcement", ("view",)),
+        ),
+        "主席、党组书记：查看数据和看板",
+    ),
+)
+
+
+def sync_builtin_roles(**kwargs) -> None:
+    """Create or update the built-in roles with whatever of their permissions exist yet."""
+    from gonghui.accounts.models import Role
+
+    wanted = {name for spec in BUILTIN_ROLES for name in spec.permissions}
+    by_name = {}
+    for permission in Permission.objects.select_related("content_type"):
+        name = f"{permission.content_type.app_label}.{permission.codename}"
+        if name in wanted:
+            by_name[name] = permission
+    for sort, spec in enumerate(BUILTIN_ROLES):
+        role, _created = Role.objects.update_or_create(
+            code=spec.code,
+            defaults={
+                "name": spec.name,
+                "data_scope": spec.data_scope,
+                "is_builtin": True,
+                "remark": spec.remark,
+                "sort": sort,
+            },
+        )
+        role.permissions.set([by_name[name] for name in spec.permissions if name in by_name])

@@ -1,0 +1,21 @@
+"""The JSON API root: /api/, OpenAPI docs at /api/docs.
+
+Authentication: the browser session (with CSRF) or a personal token
+(``Authorization: Bearer gh_…``). Every endpoint reads through ``restrict``.
+"""
+
+from ninja import NinjaAPI
+
+from gonghui.accounts.api_auth import SessionAuthCSRF, TokenAuth
+
+api = NinjaAPI(
+    title="gonghui 工会工作平台 API",
+    version="1",
+    urls_namespace="api",
+    docs_url="/docs",
+    auth=[TokenAuth(), SessionAuthCSRF()],
+)
+
+from gonghui.orgs.api import router as orgs_router  # noqa: E402
+
+api.add_router("/", orgs_router)

@@ -1,0 +1,75 @@
+"""The sidebar menu, built from the user's permissions (RuoYi's system menu included)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+
+from gonghui.core.querysets import can
+
+
+@dataclass(frozen=True)
+class Item:
+    label: str
+    url_name: str
+    model: str | None = None  # "app_label.ModelName" whose view permission shows the item
+    icon: str = ""
+
+
+MENU: list[tuple[str, list[Item]]] = [
+    ("工作台", [Item("首页", "home")]),
+    (
+        "组织管理",
+        [
+            Item("组织架构", "orgs:tree", "orgs.Organization"),
+            Item("工会组织列表", "orgs:org_list", "orgs.Organization"),
+            Item("用人单位", "orgs:employer_list", "orgs.Employer"),
+        ],
+    ),
+    (
+        "通知消息",
+        [
+            Item("通知公告", "notices:announcement_list", "notices.Announcement"),
+            Item("站内消息", "notices:message_list"),
+        ],
+    ),
+    (
+        "系统管理",
+        [
+            Item("用户", "accounts:user_list", "accounts.User"),
+            Item("部门", "accounts:department_list", "accounts.Department"),
+            Item("角色", "accounts:role_list", "accounts.Role"),
+            Item("组织", "orgs:org_list", "orgs.Organization"),
+            Item("字典", "core:dict_list", "core.DictType"),
+            Item("API 令牌", "accounts:token_list"),
+        ],
+    ),
+    (
+        "安全审计",
+        [
+            Item("数据变更日志", "core:changelog_list", "core.ChangeLog"),
+            Item("操作日志", "core:operationlog_list", "core.OperationLog"),
+            Item("登录日志", "accounts:loginlog_list", "accounts.LoginLog"),
+        ],
+    ),
+]
+
+
+def menu_for(user, resolver_match=None) -> list[dict]:
+    current = resolver_match.view_name if resolver_match else None
+    groups = []
+    for title, items in MENU:
+        visible = []
+        for item in items:
+            if item.model and not can(user, apps.get_model(item.model), "view"):
+                continue
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                continue
+            visible.append({"label": item.label, "url": url, "active": current == item.url_name})
+        if visible:
+            groups.append({"title": title, "items": visible})
+    return groups

@@ -1,0 +1,56 @@
+"""Write a ChangeLog row for every create/update/delete of a change-logged model."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from gonghui.core import context
+from gonghui.core.changelog import serialize
+from gonghui.core.models import ChangeAction, ChangeLog, ChangeLoggedModel
+
+
+def _write(instance, action: str, before, after) -> None:
+    ctx = context.current()
+    user = ctx.acting_user if ctx else None
+    ChangeLog.objects.create(
+        user=user,
+        user_name=user.get_username() if user else "",
+        request_id=ctx.request_id if ctx else "",
+        action=action,
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        before=before,
+        after=after,
+    )
+
+
+@receiver(pre_save)
+def _snapshot_before_save(sender, instance, raw=False, **kwargs):
+    if raw or not isinstance(instance, ChangeLoggedModel) or instance.pk is None:
+        return
+    if getattr(instance, "_prechange_snapshot", None) is None:
+        previous = type(instance)._base_manager.filter(pk=instance.pk).first()
+        instance._prechange_snapshot = serialize(previous) if previous is not None else None
+
+
+@receiver(post_save)
+def _log_save(sender, instance, created, raw=False, **kwargs):
+    if raw or not isinstance(instance, ChangeLoggedModel):
+        return
+    before = None if created else getattr(instance, "_prechange_snapshot", None)
+    after = serialize(instance)
+    if not created and before == after:
+        instance._prechange_snapshot = None
+        return
+    _write(instance, ChangeAction.CREATE if created else ChangeAction.UPDATE, before, after)
+    instance._prechange_snapshot = None
+
+
+@receiver(post_delete)
+def _log_delete(sender, instance, **kwargs):
+    if not isinstance(instance, ChangeLoggedModel):
+        return
+    _write(instance, ChangeAction.DELETE, serialize(instance), None)

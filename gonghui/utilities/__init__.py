@@ -1,0 +1,1 @@
+"""Shared code with no models: validators, personal data, periods, Excel, numbers."""
