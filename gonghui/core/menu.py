@@ -63,8 +63,13 @@ def menu_for(user, resolver_match=None) -> list[dict]:
     for title, items in MENU:
         visible = []
         for item in items:
-            if item.model and not can(user, apps.get_model(item.model), "view"):
-                continue
+            if item.model:
+                try:
+                    model = apps.get_model(item.model)
+                except LookupError:
+                    continue  # a module that is not installed
+                if not can(user, model, "view"):
+                    continue
             try:
                 url = reverse(item.url_name)
             except NoReverseMatch:

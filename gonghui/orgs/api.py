@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -49,7 +50,7 @@ class OrganizationOut(Schema):
 
     @staticmethod
     def resolve_parent_id(obj):
-        parent = obj.get_parent()
+        parent = Organization.objects.get_parent(obj)
         return parent.pk if parent else None
 
 
@@ -90,10 +91,10 @@ class OrganizationPatch(Schema):
 
 
 class OrganizationFilter(FilterSchema):
-    q: str | None = Field(None, q=["name__icontains", "short_name__icontains", "code__iexact"])
+    q: Annotated[str | None, FilterLookup(["name__icontains", "short_name__icontains", "code__iexact"])] = None
     org_type: OrgType | None = None
     status: OrgStatus | None = None
-    region_code: str | None = Field(None, q="region_code__startswith")
+    region_code: Annotated[str | None, FilterLookup("region_code__startswith")] = None
 
 
 class EmployerOut(Schema):
@@ -140,7 +141,7 @@ class EmployerPatch(Schema):
 
 
 class EmployerFilter(FilterSchema):
-    q: str | None = Field(None, q=["name__icontains", "uscc__iexact"])
+    q: Annotated[str | None, FilterLookup(["name__icontains", "uscc__iexact"])] = None
     ownership: Ownership | None = None
     industry: Industry | None = None
     is_platform: bool | None = None

@@ -86,13 +86,13 @@ def org_update(*, user, org: Organization, data: dict) -> Organization:
         raise ValidationError({"status": "撤销组织请使用「撤销」功能，以便记录撤销日期和原因。"})
     _apply(org, tuple(f for f in ORG_FIELDS if f != "org_type"), data)
     if "org_type" in data and data["org_type"] != org.org_type:
-        if org.get_children().exists() and data["org_type"] in (OrgType.GRASSROOTS, OrgType.JOINT, OrgType.GROUP):
+        if Organization.objects.get_children(org).exists() and data["org_type"] in (OrgType.GRASSROOTS, OrgType.JOINT, OrgType.GROUP):
             raise ValidationError({"org_type": "该组织有下级单位，不能改为基层工会或工会小组。"})
         org.org_type = data["org_type"]
     if org.org_type != OrgType.FEDERATION:
         org.level = ""
-    check_placement(org.org_type, org.level, org.get_parent())
-    for child in org.get_children():
+    check_placement(org.org_type, org.level, Organization.objects.get_parent(org))
+    for child in Organization.objects.get_children(org):
         check_placement(child.org_type, child.level, org)
     org.full_clean(exclude=["path", "depth", "numchild"])
     org.save()
@@ -110,10 +110,10 @@ def org_move(*, user, org: Organization, new_parent: Organization) -> Organizati
         raise PermissionDenied("您无权移入该上级单位，请选择您管理范围内的单位。")
     if new_parent.path.startswith(org.path):
         raise ValidationError("不能把组织移动到它自己或它的下级单位之下。")
-    if org.get_parent() and org.get_parent().pk == new_parent.pk:
+    if Organization.objects.get_parent(org) and Organization.objects.get_parent(org).pk == new_parent.pk:
         raise ValidationError(f"「{org.name}」已经在「{new_parent.name}」之下。")
     check_placement(org.org_type, org.level, new_parent)
-    before = {"parent": str(org.get_parent() or ""), "path": org.path}
+    before = {"parent": str(Organization.objects.get_parent(org) or ""), "path": org.path}
     Organization.objects.move(org, new_parent, pos="last-child")
     org = Organization.objects.get(pk=org.pk)
     ensure_in_scope(user, org, "change")
@@ -150,7 +150,7 @@ def org_dissolve(*, user, org: Organization, dissolved_on: datetime.date, reason
         raise ValidationError(f"「{org.name}」已经撤销。")
     if not reason.strip():
         raise ValidationError({"reason": "请填写撤销原因。"})
-    active_children = org.get_descendants().exclude(status=OrgStatus.DISSOLVED).count()
+    active_children = Organization.objects.get_descendants(org).exclude(status=OrgStatus.DISSOLVED).count()
     if active_children:
         raise ValidationError(f"「{org.name}」下还有 {active_children} 个未撤销的下级组织，请先移动或撤销它们。")
     if org.founded_on and dissolved_on < org.founded_on:
