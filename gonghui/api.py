@@ -4,6 +4,7 @@ Authentication: the browser session (with CSRF) or a personal token
 (``Authorization: Bearer gh_…``). Every endpoint reads through ``restrict``.
 """
 
+from django.contrib.auth.decorators import login_required
 from ninja import NinjaAPI
 
 from gonghui.accounts.api_auth import SessionAuthCSRF, TokenAuth
@@ -13,6 +14,7 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api",
     docs_url="/docs",
+    docs_decorator=login_required,
     auth=[TokenAuth(), SessionAuthCSRF()],
 )
 
