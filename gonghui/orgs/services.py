@@ -86,7 +86,8 @@ def org_update(*, user, org: Organization, data: dict) -> Organization:
         raise ValidationError({"status": "撤销组织请使用「撤销」功能，以便记录撤销日期和原因。"})
     _apply(org, tuple(f for f in ORG_FIELDS if f != "org_type"), data)
     if "org_type" in data and data["org_type"] != org.org_type:
-        if Organization.objects.get_children(org).exists() and data["org_type"] in (OrgType.GRASSROOTS, OrgType.JOINT, OrgType.GROUP):
+        leaf_types = (OrgType.GRASSROOTS, OrgType.JOINT, OrgType.GROUP)
+        if data["org_type"] in leaf_types and Organization.objects.get_children(org).exists():
             raise ValidationError({"org_type": "该组织有下级单位，不能改为基层工会或工会小组。"})
         org.org_type = data["org_type"]
     if org.org_type != OrgType.FEDERATION:

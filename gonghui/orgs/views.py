@@ -86,7 +86,9 @@ def tree_search(request):
 @login_required
 def org_detail(request, pk: int):
     org = get_restricted_or_404(Organization, request.user, "view", pk=pk)
-    ancestors = [a for a in Organization.objects.get_ancestors(org) if Organization.objects.restrict(request.user).filter(pk=a.pk).exists()]
+    ancestors = Organization.objects.restrict(request.user).filter(
+        pk__in=[a.pk for a in Organization.objects.get_ancestors(org)]
+    )
     children = selectors.children_with_counts(request.user, org)
     employers = Employer.objects.restrict(request.user, "view").filter(union=org)[:20]
     user = request.user
