@@ -41,13 +41,8 @@ def subtree_counts(org: Organization) -> dict:
     }
 
 
-def children_with_counts(user, parent: Organization | None, action: str = "view") -> QuerySet:
-    """Direct children (or roots) the user may see, each with cumulative descendant counts."""
-    visible = Organization.objects.restrict(user, action)
-    if parent is None:
-        queryset = visible.filter(depth=1)
-    else:
-        queryset = visible.filter(path__startswith=parent.path, depth=parent.depth + 1)
+def with_tree_counts(queryset: QuerySet) -> QuerySet:
+    """Each node with its cumulative count of active descendants, as one correlated subquery."""
     descendants = (
         Organization.objects.filter(path__startswith=OuterRef("path"))
         .exclude(pk=OuterRef("pk"))
@@ -63,18 +58,28 @@ def children_with_counts(user, parent: Organization | None, action: str = "view"
     )
 
 
+def children_with_counts(user, parent: Organization | None, action: str = "view") -> QuerySet:
+    """Direct children (or roots) the user may see, each with cumulative descendant counts."""
+    visible = Organization.objects.restrict(user, action)
+    if parent is None:
+        queryset = visible.filter(depth=1)
+    else:
+        queryset = visible.filter(path__startswith=parent.path, depth=parent.depth + 1)
+    return with_tree_counts(queryset)
+
+
 def tree_roots_for(user) -> QuerySet:
-    """The top nodes of what the user sees: visible nodes whose parent is not visible."""
+    """The top nodes of what the user sees: visible nodes whose parent is not visible.
+
+    With a custom scope a node can be visible while its parent is not; it then shows as
+    a root of its own, since its parent's lazy children will not list it.
+    """
+    from django.db.models import Exists
+    from django.db.models.functions import Length, Substr
+
     visible = Organization.objects.restrict(user, "view")
-    if not visible.filter(depth=1).exists():
-        # Find the shallowest visible nodes, then keep those not under another visible node.
-        candidates = list(visible.order_by("depth", "path")[:500])
-        roots: list[Organization] = []
-        for node in candidates:
-            if not any(node.path.startswith(root.path) for root in roots):
-                roots.append(node)
-        return visible.filter(pk__in=[root.pk for root in roots])
-    return visible.filter(depth=1)
+    parent_visible = visible.filter(path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Organization.steplen))
+    return visible.filter(~Exists(parent_visible))
 
 
 def search_orgs(user, term: str, limit: int = 50) -> QuerySet:

@@ -29,12 +29,7 @@ def _require_view(user, model):
 def tree(request):
     """组织架构: the top of the user's visible tree; children load lazily through HTMX."""
     _require_view(request.user, Organization)
-    roots = selectors.tree_roots_for(request.user)
-    nodes = (
-        selectors.children_with_counts(request.user, None)
-        if roots.filter(depth=1).exists()
-        else (roots.annotate(**_count_annotations()))
-    )
+    nodes = selectors.with_tree_counts(selectors.tree_roots_for(request.user))
     return render(
         request,
         "orgs/tree.html",
@@ -45,27 +40,6 @@ def tree(request):
             "can_add": can(request.user, Organization, "add"),
         },
     )
-
-
-def _count_annotations():
-    from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
-    from django.db.models.functions import Coalesce
-
-    from gonghui.orgs.models import OrgStatus
-
-    descendants = (
-        Organization.objects.filter(path__startswith=OuterRef("path"))
-        .exclude(pk=OuterRef("pk"))
-        .exclude(status=OrgStatus.DISSOLVED)
-        .order_by()
-        .values(dummy=Value(1))
-        .annotate(c=Count("pk"))
-        .values("c")
-    )
-    return {
-        "descendant_count": Coalesce(Subquery(descendants, output_field=IntegerField()), Value(0)),
-        "has_children": F("numchild"),
-    }
 
 
 @login_required
