@@ -1,13 +1,11 @@
 """Organisations and employers over JSON: the same selectors, services and restrict as the pages."""
 
-from __future__ import annotations
-
 import datetime
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -204,7 +202,7 @@ def create_org(request, payload: OrganizationCreate):
     data["level"] = data["level"] or ""
     parent = _visible_org(request, payload.parent_id, "add")
     try:
-        return 201, services.org_create(user=request.user, parent=parent, data=data)
+        return Status(201, services.org_create(user=request.user, parent=parent, data=data))
     except (ValidationError, PermissionDenied) as error:
         _fail(error)
 
@@ -246,7 +244,7 @@ def _employer_data(request, payload: dict) -> dict:
 def create_employer(request, payload: EmployerIn):
     _require(request, Employer, "add")
     try:
-        return 201, services.employer_create(user=request.user, data=_employer_data(request, payload.dict()))
+        return Status(201, services.employer_create(user=request.user, data=_employer_data(request, payload.dict())))
     except (ValidationError, PermissionDenied) as error:
         _fail(error)
 

@@ -1,0 +1,60 @@
+"""python manage.py load_demo — the demo city (演示数据), safe to run any number of times."""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+
+from django.core.management.base import BaseCommand, CommandError
+
+from gonghui.orgs.demo import DEFAULT_SEED, DemoConflict, load_demo
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+class Command(BaseCommand):
+    help = "载入演示数据（以常州市为原型的演示城市、用人单位和演示账号）。可重复运行，不会产生重复数据。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=1.0, help="基层工会数量的倍数，默认 1（约 400 个组织）")
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子；相同种子生成相同数据")
+        parser.add_argument("--reset-passwords", action="store_true", help="把已存在的演示账号的密码重置为演示密码")
+
+    def handle(self, *args, scale: float, seed: int, reset_passwords: bool, **options):
+        if scale <= 0:
+            raise CommandError("--scale 必须大于 0。")
+        banner = "演示数据 · 仅供体验和培训，请勿在生产环境中载入"
+        self.stdout.write(self.style.WARNING(f"{'=' * 60}\n  {banner}\n{'=' * 60}"))
+        started = time.monotonic()
+        try:
+            result = load_demo(scale=scale, seed=seed, reset_passwords=reset_passwords)
+        except DemoConflict as error:
+            raise CommandError(str(error)) from None
+        elapsed = time.monotonic() - started
+        self.stdout.write(
+            f"工会组织：新建 {result.orgs_created} 个，已存在 {result.orgs_existing} 个\n"
+            f"用人单位：新建 {result.employers_created} 家，已存在 {result.employers_existing} 家\n"
+            f"演示账号：新建 {result.users_created} 个，更新 {result.users_updated} 个，"
+            f"重置密码 {result.passwords_reset} 个\n"
+            f"用时 {elapsed:.1f} 秒"
+        )
+        for username in result.skipped_users:
+            self.stdout.write(
+                self.style.WARNING(f"已存在非演示账号「{username}」，未作任何修改，也未作为演示账号列出。")
+            )
+        rows = [("用户名", "角色", "所属单位", "密码")] + [
+            (login.username, login.role, login.unit, login.password) for login in result.logins
+        ]
+        widths = [max(_width(row[i]) for row in rows) for i in range(4)]
+        self.stdout.write("\n演示账号（登录后可在右上角修改密码）：")
+        for index, row in enumerate(rows):
+            self.stdout.write("  " + "  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip())
+            if index == 0:
+                self.stdout.write("  " + "  ".join("-" * w for w in widths))
+        self.stdout.write(self.style.SUCCESS("\n演示数据已就绪。"))
