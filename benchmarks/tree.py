@@ -34,6 +34,7 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gonghui.settings")
     os.environ["FAST_PASSWORD_HASHING"] = "1"
     os.environ["TESTING"] = "1"
+    os.environ["LOG_LEVEL"] = "ERROR"
     import django
 
     django.setup()

@@ -85,7 +85,7 @@ def scope_q(user: Any, model: type[models.Model], action: str) -> Q | None:
         elif scope == DataScope.OWN_ORG and user.org_id:
             clauses.append(Q(**{pk_field: user.org_id}))
         elif scope == DataScope.OWN_ORG_AND_BELOW and user.org_id:
-            clauses.append(Q(**{f"{path_field}__startswith": user.org.path}))
+            clauses.append(Q(**{f"{path_field}__subtree": user.org.path}))
         elif scope == DataScope.SELF:
             if owner_field:
                 clauses.append(Q(**{owner_field: user.pk}))

@@ -93,12 +93,12 @@ def is_recipient(user: Any, announcement: Announcement) -> bool:
 def audience_orgs(announcement: Announcement) -> QuerySet:
     """The units an announcement is addressed to (its whole subtree, or the chosen units)."""
     if announcement.audience_mode == AudienceMode.SUBTREE:
-        return Organization.objects.filter(path__startswith=announcement.org.path)
+        return Organization.objects.filter(path__subtree=announcement.org.path)
     condition = Q(pk__in=[])
     exact: list[int] = []
     for target in announcement.targets.select_related("org"):
         if target.include_subtree:
-            condition |= Q(path__startswith=target.org.path)
+            condition |= Q(path__subtree=target.org.path)
         else:
             exact.append(target.org_id)
     if exact:

@@ -31,7 +31,7 @@ class OrganizationFilterSet(django_filters.FilterSet):
 
     def filter_within(self, queryset, name, value):
         parent = Organization.objects.filter(pk=value).first()
-        return queryset.filter(path__startswith=parent.path) if parent else queryset.none()
+        return queryset.filter(path__subtree=parent.path) if parent else queryset.none()
 
 
 class EmployerFilterSet(django_filters.FilterSet):

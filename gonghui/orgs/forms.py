@@ -56,7 +56,7 @@ class MoveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["new_parent"].queryset = (
             Organization.objects.restrict(user, "change")
-            .exclude(path__startswith=org.path)
+            .exclude(path__subtree=org.path)
             .exclude(status=OrgStatus.DISSOLVED)
         )
 

@@ -10,6 +10,7 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from gonghui.core.models import BUSINESS_PERMISSIONS, ChangeLoggedModel, ScopedModel
 from gonghui.core.querysets import RestrictedQuerySetMixin
+from gonghui.orgs.lookups import SubtreeLookup
 from gonghui.utilities.validators import (
     normalize_uscc,
     region_name,
@@ -108,7 +109,7 @@ def check_placement(org_type: str, level: str, parent: Organization | None) -> N
 
 class OrganizationQuerySet(RestrictedQuerySetMixin, MP_NodeQuerySet):
     def subtree_of(self, org: Organization):
-        return self.filter(path__startswith=org.path)
+        return self.filter(path__subtree=org.path)
 
 
 class OrganizationManager(MP_NodeManager):
@@ -190,6 +191,9 @@ class Organization(MP_Node, ChangeLoggedModel):
             errors["term_end"] = "任期届满日期不能早于成立日期。"
         if errors:
             raise ValidationError(errors)
+
+
+Organization._meta.get_field("path").register_lookup(SubtreeLookup)
 
 
 class Ownership(models.TextChoices):

@@ -22,12 +22,12 @@ def type_counts(queryset: QuerySet) -> list[dict]:
 
 def subtree_counts(org: Organization) -> dict:
     """Cumulative counts over an organisation and every descendant, answered by SQL."""
-    subtree = Organization.objects.filter(path__startswith=org.path)
+    subtree = Organization.objects.filter(path__subtree=org.path)
     totals = subtree.exclude(pk=org.pk).aggregate(
         units=Count("pk", filter=~Q(status=OrgStatus.DISSOLVED)),
         dissolved=Count("pk", filter=Q(status=OrgStatus.DISSOLVED)),
     )
-    employers = Employer.objects.filter(org__path__startswith=org.path).aggregate(
+    employers = Employer.objects.filter(org__path__subtree=org.path).aggregate(
         employers=Count("pk"),
         unionised=Count("pk", filter=Q(union__isnull=False)),
         platforms=Count("pk", filter=Q(is_platform=True)),
@@ -41,21 +41,24 @@ def subtree_counts(org: Organization) -> dict:
     }
 
 
+def descendant_count(*, active_only: bool):
+    """Cumulative number of descendants of each row: an index range count, skipped for leaves."""
+    from django.db.models import Case, When
+
+    descendants = Organization.objects.filter(path__subtree=OuterRef("path")).exclude(pk=OuterRef("pk"))
+    if active_only:
+        descendants = descendants.exclude(status=OrgStatus.DISSOLVED)
+    counted = descendants.order_by().values(dummy=Value(1)).annotate(c=Count("pk")).values("c")
+    return Case(
+        When(numchild=0, then=Value(0)),
+        default=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)),
+        output_field=IntegerField(),
+    )
+
+
 def with_tree_counts(queryset: QuerySet) -> QuerySet:
-    """Each node with its cumulative count of active descendants, as one correlated subquery."""
-    descendants = (
-        Organization.objects.filter(path__startswith=OuterRef("path"))
-        .exclude(pk=OuterRef("pk"))
-        .exclude(status=OrgStatus.DISSOLVED)
-        .order_by()
-        .values(dummy=Value(1))
-        .annotate(c=Count("pk"))
-        .values("c")
-    )
-    return queryset.annotate(
-        descendant_count=Coalesce(Subquery(descendants, output_field=IntegerField()), Value(0)),
-        has_children=F("numchild"),
-    )
+    """Each node with its cumulative count of active descendants."""
+    return queryset.annotate(descendant_count=descendant_count(active_only=True), has_children=F("numchild"))
 
 
 def children_with_counts(user, parent: Organization | None, action: str = "view") -> QuerySet:
@@ -64,7 +67,7 @@ def children_with_counts(user, parent: Organization | None, action: str = "view"
     if parent is None:
         queryset = visible.filter(depth=1)
     else:
-        queryset = visible.filter(path__startswith=parent.path, depth=parent.depth + 1)
+        queryset = visible.filter(path__subtree=parent.path, depth=parent.depth + 1)
     return with_tree_counts(queryset)
 
 
@@ -77,9 +80,15 @@ def tree_roots_for(user) -> QuerySet:
     from django.db.models import Exists
     from django.db.models.functions import Length, Substr
 
+    from gonghui.core.querysets import role_grants
+
     visible = Organization.objects.restrict(user, "view")
+    # Only the tops of scopes can be roots: the tree's roots, the user's unit, custom-scope units.
+    candidates = {user.org_id} if user.org_id else set()
+    for _scope, _perms, custom in role_grants(user) if not user.is_superuser else ():
+        candidates.update(custom)
     parent_visible = visible.filter(path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Organization.steplen))
-    return visible.filter(~Exists(parent_visible))
+    return visible.filter(Q(depth=1) | Q(pk__in=candidates)).filter(~Exists(parent_visible))
 
 
 def search_orgs(user, term: str, limit: int = 50) -> QuerySet:
@@ -102,15 +111,7 @@ def with_list_annotations(queryset: QuerySet) -> QuerySet:
     parent = Organization.objects.filter(path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - steplen)).values(
         "name"
     )[:1]
-    descendants = (
-        Organization.objects.filter(path__startswith=OuterRef("path"))
-        .exclude(pk=OuterRef("pk"))
-        .order_by()
-        .values(dummy=Value(1))
-        .annotate(c=Count("pk"))
-        .values("c")
-    )
     return queryset.annotate(
         parent_name=Subquery(parent),
-        descendant_count=Coalesce(Subquery(descendants, output_field=IntegerField()), Value(0)),
+        descendant_count=descendant_count(active_only=False),
     )

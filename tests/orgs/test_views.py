@@ -233,3 +233,19 @@ def test_employer_form_rejects_bad_credit_code(client, world):
     )
     assert "校验位错误" in response.content.decode()
     assert not Employer.objects.filter(name="校验位错误公司").exists()
+
+
+def test_tree_roots_for_custom_scope(client, world):
+    from gonghui.accounts.models import Role
+    from gonghui.core.querysets import DataScope
+    from tests.world import make_user
+
+    role = Role.objects.create(name="自定义查看", code="custom_view", data_scope=DataScope.CUSTOM)
+    role.permissions.set(Role.objects.get(code="leader").permissions.all())
+    role.custom_orgs.set([world.wujin_union, world.chashan])
+    user = make_user("custom_viewer", world.city, "custom_view")
+    client.force_login(user)
+    nodes = client.get(reverse("orgs:tree")).context["nodes"]
+    assert sorted(node.name for node in nodes) == ["武进甲公司工会", "茶山街道工会"]
+    # The hidden town's unit is a root of its own; the visible town lists no hidden children.
+    assert client.get(reverse("orgs:tree_children", args=[world.chashan.pk])).content.decode().count("data-org") == 0
