@@ -168,9 +168,9 @@ class EditSuite(SuiteBase):
         assert client.get(url).status_code == 404
         assert client.post(url, {self.edit_field: self.edit_value}).status_code == 404
 
-    def test_edit_without_permission_is_404(self, client, world, own):
+    def test_edit_without_permission_is_403(self, client, world, own):
         url = reverse(self.edit_url_name, args=[own.pk])
-        assert self.client_for(client, getattr(world, self.outsider)).get(url).status_code == 404
+        assert self.client_for(client, getattr(world, self.outsider)).get(url).status_code == 403
 
 
 class DeleteSuite(SuiteBase):

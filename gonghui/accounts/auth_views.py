@@ -30,6 +30,8 @@ class LoginForm(AuthenticationForm):
         try:
             return super().clean()
         except forms.ValidationError:
+            if getattr(self.request, "login_refusal", None) == "inactive":
+                raise forms.ValidationError(self.error_messages["inactive"], code="inactive") from None
             user = User.objects.filter(username=username).first() if username else None
             if user is not None and user.is_locked:
                 minutes = max(1, int((user.locked_until - timezone.now()).total_seconds() // 60) + 1)

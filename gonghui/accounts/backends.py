@@ -37,7 +37,14 @@ class RoleBackend(ModelBackend):
             if request is not None:
                 request.login_refusal = "locked"
             return None
-        if user.check_password(password) and self.user_can_authenticate(user):
+        password_ok = user.check_password(password)
+        if password_ok and not self.user_can_authenticate(user):
+            # Right password, disabled account: say so (the form shows 「已停用」), count no failure.
+            record_login_event(request, username, LoginEvent.FAILED, user=user, reason="账号已停用，拒绝登录")
+            if request is not None:
+                request.login_refusal = "inactive"
+            return None
+        if password_ok:
             if user.failed_login_count:
                 User._default_manager.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
                 user.failed_login_count = 0

@@ -53,6 +53,9 @@ class Role(ChangeLoggedModel):
     permissions = models.ManyToManyField(Permission, blank=True, related_name="roles", verbose_name="权限")
     is_active = models.BooleanField("启用", default=True)
     is_builtin = models.BooleanField("内置角色", default=False, editable=False)
+    # The permissions the code last granted a built-in role, so upgrades add what is new
+    # without undoing what administrators changed on the role page.
+    builtin_permissions = models.JSONField(default=list, blank=True, editable=False)
     sort = models.PositiveIntegerField("排序", default=0)
     remark = models.CharField("备注", max_length=200, blank=True)
 
@@ -134,7 +137,7 @@ class LoginLog(models.Model):
 
     class Meta:
         ordering = ["-time", "-pk"]
-        default_permissions = ("view",)
+        default_permissions = ("view", "export")
         verbose_name = verbose_name_plural = "登录日志"
 
     def __str__(self) -> str:

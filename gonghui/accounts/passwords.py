@@ -1,9 +1,10 @@
-"""Password policy: length (settings) plus at least three character classes."""
+"""Password policy: length (settings, with a Chinese message) plus at least three character classes."""
 
 from __future__ import annotations
 
 import re
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 
@@ -28,3 +29,13 @@ class CharacterClassValidator:
 
     def get_help_text(self):
         return f"密码须至少包含大写字母、小写字母、数字、特殊符号中的 {self.min_classes} 类。"
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule with a Chinese message (Django 5.2's zh-hans catalogue lacks the new wording)."""
+
+    def get_error_message(self):
+        return f"密码太短，至少需要 {self.min_length} 个字符。"
+
+    def get_help_text(self):
+        return f"密码至少需要 {self.min_length} 个字符。"

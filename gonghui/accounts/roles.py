@@ -48,14 +48,22 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
         "secadmin",
         "安全管理员",
         DataScope.ALL,
-        (*perms("accounts.role", ("view", "add", "change", "delete")), "accounts.view_user"),
+        (
+            *perms("accounts.role", ("view", "add", "change", "delete")),
+            "accounts.view_user",
+            "orgs.view_organization",  # to pick the units of a 自定义 data scope
+        ),
         "三员之一：管理角色、权限和用户的角色分配",
     ),
     RoleSpec(
         "auditor",
         "审计管理员",
         DataScope.ALL,
-        ("core.view_changelog", "core.view_operationlog", "accounts.view_loginlog"),
+        (
+            *perms("core.changelog", READ),
+            *perms("core.operationlog", READ),
+            *perms("accounts.loginlog", READ),
+        ),
         "三员之一：只读审计日志",
     ),
     RoleSpec(
@@ -106,14 +114,21 @@ def sync_builtin_roles(**kwargs) -> None:
         if name in wanted:
             by_name[name] = permission
     for sort, spec in enumerate(BUILTIN_ROLES):
-        role, _created = Role.objects.update_or_create(
+        granted = sorted(name for name in spec.permissions if name in by_name)
+        role, created = Role.objects.get_or_create(
             code=spec.code,
-            defaults={
-                "name": spec.name,
-                "data_scope": spec.data_scope,
-                "is_builtin": True,
-                "remark": spec.remark,
-                "sort": sort,
-            },
+            defaults={"name": spec.name, "data_scope": spec.data_scope, "is_builtin": True,
+                      "remark": spec.remark, "sort": sort},
         )
-        role.permissions.set([by_name[name] for name in spec.permissions if name in by_name])
+        if created:
+            role.permissions.set([by_name[name] for name in granted])
+        else:
+            previously = set(role.builtin_permissions)
+            added = [by_name[name] for name in granted if name not in previously]
+            removed = [by_name[name] for name in previously - set(granted) if name in by_name]
+            if added:
+                role.permissions.add(*added)
+            if removed:
+                role.permissions.remove(*removed)
+        if role.builtin_permissions != granted or not role.is_builtin:
+            Role.objects.filter(pk=role.pk).update(builtin_permissions=granted, is_builtin=True)

@@ -20,6 +20,6 @@ def _logged_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
-    if request is not None and getattr(request, "login_refusal", None) == "locked":
-        return  # already logged as a lockout by the backend
+    if request is not None and getattr(request, "login_refusal", None) in ("locked", "inactive"):
+        return  # already logged, with its reason, by the backend
     record_login_event(request, credentials.get("username", "")[:150], LoginEvent.FAILED, reason="用户名或密码错误")

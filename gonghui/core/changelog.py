@@ -38,3 +38,19 @@ def serialize(obj: models.Model) -> dict[str, Any]:
         else:
             data[field.name] = _plain(value)
     return data
+
+
+def redacted_attnames(model: type[models.Model]) -> list[str]:
+    """The columns whose values never reach the log (their changes are still noticed)."""
+    redacted = ALWAYS_REDACTED | set(getattr(model, "pii_fields", ()))
+    excluded = set(getattr(model, "changelog_exclude", ()))
+    return [
+        field.attname
+        for field in model._meta.concrete_fields
+        if field.name not in excluded and (field.name in redacted or field.attname in redacted)
+    ]
+
+
+def volatile_fields(model: type[models.Model]) -> set[str]:
+    """Fields that change on every save (auto_now): alone they are not a change worth logging."""
+    return {field.name for field in model._meta.concrete_fields if getattr(field, "auto_now", False)}

@@ -88,7 +88,7 @@ class ChangeLog(models.Model):
 
     class Meta:
         ordering = ["-time", "-pk"]
-        default_permissions = ("view",)
+        default_permissions = ("view", "export")
         verbose_name = verbose_name_plural = "数据变更日志"
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
@@ -117,7 +117,7 @@ class OperationLog(models.Model):
 
     class Meta:
         ordering = ["-time", "-pk"]
-        default_permissions = ("view",)
+        default_permissions = ("view", "export")
         verbose_name = verbose_name_plural = "操作日志"
 
     def __str__(self) -> str:

@@ -106,7 +106,9 @@ class ObjectListView(ScopedViewMixin, View):
     def export(self):
         self.require("export")
         queryset, _form = self.filter(self.get_queryset("export"))
-        table = self.table_class(queryset[:EXPORT_ROW_LIMIT], request=self.request)
+        table = self.table_class(queryset, request=self.request)
+        # Limit only after the table has applied its ordering: a sliced queryset cannot be reordered.
+        table.data.data = table.data.data[:EXPORT_ROW_LIMIT]
         columns = self.export_columns(table)
         rows = ([row.get_cell_value(name) for name, _header in columns] for row in table.rows)
         content = write_xlsx([header for _name, header in columns], rows, sheet=self.title)
@@ -135,6 +137,7 @@ class ObjectEditView(ScopedViewMixin, View):
             return self.handle_no_permission()
         self.obj = None
         if "pk" in kwargs:
+            self.require("change")  # no right to the page at all: 403; object out of scope: 404
             self.obj = self.get_object("change", pk=kwargs["pk"])
         else:
             self.require("add")
@@ -204,6 +207,7 @@ class ObjectDeleteView(ScopedViewMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
+        self.require("delete")
         self.obj = self.get_object("delete", pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
