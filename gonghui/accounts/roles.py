@@ -117,8 +117,13 @@ def sync_builtin_roles(**kwargs) -> None:
         granted = sorted(name for name in spec.permissions if name in by_name)
         role, created = Role.objects.get_or_create(
             code=spec.code,
-            defaults={"name": spec.name, "data_scope": spec.data_scope, "is_builtin": True,
-                      "remark": spec.remark, "sort": sort},
+            defaults={
+                "name": spec.name,
+                "data_scope": spec.data_scope,
+                "is_builtin": True,
+                "remark": spec.remark,
+                "sort": sort,
+            },
         )
         if created:
             role.permissions.set([by_name[name] for name in granted])

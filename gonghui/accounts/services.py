@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime
 import secrets
 from collections.abc import Iterable
-from typing import Any
 
 from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
@@ -28,7 +27,7 @@ from gonghui.accounts.models import ApiToken, Department, LoginLog, Role, User, 
 from gonghui.core.middleware import client_ip
 from gonghui.core.models import ChangeAction
 from gonghui.core.querysets import DataScope, can, ensure_in_scope, role_grants
-from gonghui.core.services import changelog_record
+from gonghui.core.services import assign_fields, changelog_record, fetch_for_update
 from gonghui.orgs.models import Organization
 
 # ---------------------------------------------------------------------------
@@ -119,14 +118,6 @@ def _guard_target(actor: User, target: User) -> None:
         raise PermissionDenied(f"该账号是{names}，为保证三员分立，您不能修改它。请联系超级管理员处理。")
 
 
-def _fetch(model, actor: User, action: str, pk: Any):
-    """Re-read an object through restrict inside the transaction; outside the scope is refused."""
-    obj = model.objects.restrict(actor, action).select_for_update(of=("self",)).filter(pk=pk).first()
-    if obj is None:
-        raise PermissionDenied("对象不存在或不在您的数据权限范围内。")
-    return obj
-
-
 # ---------------------------------------------------------------------------
 # Users
 
@@ -157,19 +148,13 @@ def _check_department(target: User) -> None:
         raise ValidationError({"department": "所选部门不属于所选单位，请重新选择部门或清空部门。"})
 
 
-def _apply(obj: Any, fields: tuple[str, ...], data: dict) -> None:
-    for field in fields:
-        if field in data:
-            setattr(obj, field, data[field])
-
-
 @transaction.atomic
 def user_create(*, user: User, data: dict) -> tuple[User, str]:
     """新增用户: no roles (those are the 安全管理员's job); returns the user and the one-time password."""
     if not can(user, User, "add"):
         raise PermissionDenied("您没有新增用户的权限。")
     target = User(must_change_password=True, is_active=True)
-    _apply(target, USER_CREATE_FIELDS, data)
+    assign_fields(target, USER_CREATE_FIELDS, data)
     target.username = (target.username or "").strip()
     if target.org_id is None:
         raise ValidationError({"org": "请选择用户所属单位。"})
@@ -188,10 +173,10 @@ def user_create(*, user: User, data: dict) -> tuple[User, str]:
 @transaction.atomic
 def user_update(*, user: User, target: User, data: dict) -> User:
     """修改用户: unit, department, name, e-mail, active. Never roles, never the password."""
-    target = _fetch(User, user, "change", target.pk)
+    target = fetch_for_update(User, user, "change", target.pk)
     _guard_target(user, target)
     target.snapshot()
-    _apply(target, USER_UPDATE_FIELDS, data)
+    assign_fields(target, USER_UPDATE_FIELDS, data)
     if target.org_id is None:
         raise ValidationError({"org": "请选择用户所属单位。"})
     if target.pk == user.pk and not target.is_active:
@@ -206,7 +191,7 @@ def user_update(*, user: User, target: User, data: dict) -> User:
 @transaction.atomic
 def user_set_active(*, user: User, target: User, active: bool) -> User:
     """停用 / 启用 an account. A deactivated account cannot log in and its tokens stop working."""
-    target = _fetch(User, user, "change", target.pk)
+    target = fetch_for_update(User, user, "change", target.pk)
     _guard_target(user, target)
     if target.pk == user.pk and not active:
         raise ValidationError("不能停用自己的账号。")
@@ -220,7 +205,7 @@ def user_set_active(*, user: User, target: User, active: bool) -> User:
 @transaction.atomic
 def user_reset_password(*, user: User, target: User) -> str:
     """重置密码: a new generated password, to be changed at the next login. Returns it once."""
-    target = _fetch(User, user, "change", target.pk)
+    target = fetch_for_update(User, user, "change", target.pk)
     if target.pk == user.pk:
         raise ValidationError("不能在这里重置自己的密码，请使用右上角的「修改密码」。")
     _guard_target(user, target)
@@ -239,7 +224,7 @@ def user_reset_password(*, user: User, target: User) -> str:
 @transaction.atomic
 def user_unlock(*, user: User, target: User) -> User:
     """解锁: clear a lockout after too many wrong passwords."""
-    target = _fetch(User, user, "change", target.pk)
+    target = fetch_for_update(User, user, "change", target.pk)
     if not target.is_locked and not target.failed_login_count:
         raise ValidationError(f"账号「{target.username}」没有被锁定。")
     User.objects.filter(pk=target.pk).update(failed_login_count=0, locked_until=None)
@@ -257,7 +242,7 @@ def user_set_roles(*, user: User, target: User, roles: Iterable[Role]) -> User:
     """分配角色 (安全管理员): replace the user's roles, keeping the three admins separated."""
     if not can(user, Role, "change"):
         raise PermissionDenied("只有安全管理员可以分配角色。")
-    target = _fetch(User, user, "view", target.pk)
+    target = fetch_for_update(User, user, "view", target.pk)
     if target.pk == user.pk and not user.is_superuser:
         raise PermissionDenied("不能给自己分配角色，请由另一位安全管理员操作。")
     if target.is_superuser and not user.is_superuser:
@@ -296,7 +281,7 @@ def _check_department_name(department: Department) -> None:
 @transaction.atomic
 def department_create(*, user: User, data: dict) -> Department:
     department = Department(created_by=user)
-    _apply(department, DEPARTMENT_FIELDS, data)
+    assign_fields(department, DEPARTMENT_FIELDS, data)
     department.name = (department.name or "").strip()
     _check_department_name(department)
     department.full_clean()
@@ -307,10 +292,10 @@ def department_create(*, user: User, data: dict) -> Department:
 
 @transaction.atomic
 def department_update(*, user: User, department: Department, data: dict) -> Department:
-    department = _fetch(Department, user, "change", department.pk)
+    department = fetch_for_update(Department, user, "change", department.pk)
     department.snapshot()
     old_org = department.org_id
-    _apply(department, DEPARTMENT_FIELDS, data)
+    assign_fields(department, DEPARTMENT_FIELDS, data)
     department.name = (department.name or "").strip()
     if department.org_id != old_org and department.users.exists():
         raise ValidationError({"org": "该部门下还有用户，不能改到其他单位。请先调整这些用户的部门。"})
@@ -323,7 +308,7 @@ def department_update(*, user: User, department: Department, data: dict) -> Depa
 
 @transaction.atomic
 def department_delete(*, user: User, department: Department) -> None:
-    department = _fetch(Department, user, "delete", department.pk)
+    department = fetch_for_update(Department, user, "delete", department.pk)
     count = department.users.count()
     if count:
         raise ValidationError(f"部门「{department.name}」下还有 {count} 个用户，请先把他们调到其他部门。")
@@ -398,7 +383,7 @@ def role_create(
 ) -> Role:
     _require_role_permission(user, "add")
     role = Role()
-    _apply(role, ROLE_FIELDS, data)
+    assign_fields(role, ROLE_FIELDS, data)
     permissions = list(permissions)
     _check_role_permissions(permissions)
     orgs = _check_custom_orgs(user, role, list(custom_orgs))
@@ -418,12 +403,12 @@ def role_update(
     *, user: User, role: Role, data: dict, permissions: Iterable[Permission], custom_orgs: Iterable[Organization] = ()
 ) -> Role:
     _require_role_permission(user, "change")
-    role = _fetch(Role, user, "change", role.pk)
+    role = fetch_for_update(Role, user, "change", role.pk)
     _guard_own_role(user, role)
     before_state = _role_state(role)
     role.snapshot()
     old_code = role.code
-    _apply(role, ROLE_FIELDS, data)
+    assign_fields(role, ROLE_FIELDS, data)
     if role.is_builtin and role.code != old_code:
         raise ValidationError({"code": "内置角色的编码不能修改。"})
     permissions = list(permissions)
@@ -444,7 +429,7 @@ def role_update(
 @transaction.atomic
 def role_delete(*, user: User, role: Role) -> None:
     _require_role_permission(user, "delete")
-    role = _fetch(Role, user, "delete", role.pk)
+    role = fetch_for_update(Role, user, "delete", role.pk)
     if role.is_builtin:
         raise ValidationError(f"「{role.name}」是内置角色，不能删除。可以停用它或修改它的权限。")
     _guard_own_role(user, role)

@@ -43,17 +43,19 @@ DICT_ITEM_FIELDS = ("label", "value", "color", "sort", "is_active")
 COLOR_PATTERN = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 
-def _apply(obj: Any, fields: tuple[str, ...], data: dict) -> None:
+def assign_fields(obj: Any, fields: tuple[str, ...], data: dict, *, strip: bool = False) -> None:
+    """Copy the named fields present in ``data`` onto ``obj`` (services' whitelist of writable fields)."""
     for field in fields:
         if field in data:
             value = data[field]
-            setattr(obj, field, value.strip() if isinstance(value, str) else value)
+            setattr(obj, field, value.strip() if strip and isinstance(value, str) else value)
 
 
-def _fetch(model, user, action: str, pk: Any):
-    obj = model.objects.restrict(user, action).select_for_update().filter(pk=pk).first()
+def fetch_for_update(model, user, action: str, pk: Any):
+    """Re-read an object through restrict inside the transaction; outside the scope is refused."""
+    obj = model.objects.restrict(user, action).select_for_update(of=("self",)).filter(pk=pk).first()
     if obj is None:
-        raise PermissionDenied("对象不存在或您没有此操作的权限。")
+        raise PermissionDenied("对象不存在或不在您的数据权限范围内。")
     return obj
 
 
@@ -65,7 +67,7 @@ def _check_type_code(dict_type: DictType) -> None:
 @transaction.atomic
 def dict_type_create(*, user, data: dict) -> DictType:
     dict_type = DictType()
-    _apply(dict_type, DICT_TYPE_FIELDS, data)
+    assign_fields(dict_type, DICT_TYPE_FIELDS, data, strip=True)
     _check_type_code(dict_type)
     dict_type.full_clean()
     dict_type.save()
@@ -75,9 +77,9 @@ def dict_type_create(*, user, data: dict) -> DictType:
 
 @transaction.atomic
 def dict_type_update(*, user, dict_type: DictType, data: dict) -> DictType:
-    dict_type = _fetch(DictType, user, "change", dict_type.pk)
+    dict_type = fetch_for_update(DictType, user, "change", dict_type.pk)
     dict_type.snapshot()
-    _apply(dict_type, DICT_TYPE_FIELDS, data)
+    assign_fields(dict_type, DICT_TYPE_FIELDS, data, strip=True)
     _check_type_code(dict_type)
     dict_type.full_clean()
     dict_type.save()
@@ -88,7 +90,7 @@ def dict_type_update(*, user, dict_type: DictType, data: dict) -> DictType:
 @transaction.atomic
 def dict_type_delete(*, user, dict_type: DictType) -> None:
     """Deleting a type deletes its items; each item deletion is change-logged too."""
-    dict_type = _fetch(DictType, user, "delete", dict_type.pk)
+    dict_type = fetch_for_update(DictType, user, "delete", dict_type.pk)
     if dict_type.items.exists() and not DictItem.objects.restrict(user, "delete").exists():
         raise PermissionDenied("该字典下还有字典数据，您没有删除字典数据的权限，不能删除它。")
     for item in dict_type.items.all():
@@ -106,9 +108,9 @@ def _check_item(item: DictItem) -> None:
 
 @transaction.atomic
 def dict_item_create(*, user, dict_type: DictType, data: dict) -> DictItem:
-    dict_type = _fetch(DictType, user, "view", dict_type.pk)
+    dict_type = fetch_for_update(DictType, user, "view", dict_type.pk)
     item = DictItem(dict_type=dict_type)
-    _apply(item, DICT_ITEM_FIELDS, data)
+    assign_fields(item, DICT_ITEM_FIELDS, data, strip=True)
     _check_item(item)
     item.full_clean()
     item.save()
@@ -118,9 +120,9 @@ def dict_item_create(*, user, dict_type: DictType, data: dict) -> DictItem:
 
 @transaction.atomic
 def dict_item_update(*, user, item: DictItem, data: dict) -> DictItem:
-    item = _fetch(DictItem, user, "change", item.pk)
+    item = fetch_for_update(DictItem, user, "change", item.pk)
     item.snapshot()
-    _apply(item, DICT_ITEM_FIELDS, data)
+    assign_fields(item, DICT_ITEM_FIELDS, data, strip=True)
     _check_item(item)
     item.full_clean()
     item.save()
@@ -130,5 +132,5 @@ def dict_item_update(*, user, item: DictItem, data: dict) -> DictItem:
 
 @transaction.atomic
 def dict_item_delete(*, user, item: DictItem) -> None:
-    item = _fetch(DictItem, user, "delete", item.pk)
+    item = fetch_for_update(DictItem, user, "delete", item.pk)
     item.delete()

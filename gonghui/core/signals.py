@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from gonghui.core import context
 from gonghui.core.changelog import redacted_attnames, serialize, volatile_fields
-from gonghui.core.models import ChangeAction, ChangeLog, ChangeLoggedModel
+from gonghui.core.models import ChangeAction, ChangeLoggedModel
 
 
 def _write(instance, action: str, before, after) -> None:
-    ctx = context.current()
-    user = ctx.acting_user if ctx else None
-    ChangeLog.objects.create(
-        user=user,
-        user_name=user.get_username() if user else "",
-        request_id=ctx.request_id if ctx else "",
-        action=action,
-        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
-        object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
-        before=before,
-        after=after,
-    )
+    from gonghui.core.services import changelog_record
+
+    changelog_record(obj=instance, action=action, before=before, after=after)
 
 
 @receiver(pre_save)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 
 from gonghui.core.locks import tree_lock
+from gonghui.core.models import ChangeAction
 from gonghui.core.querysets import ensure_in_scope, scope_q
+from gonghui.core.services import assign_fields, changelog_record
 from gonghui.orgs.models import Employer, Organization, OrgStatus, OrgType, check_placement
 
 ORG_FIELDS = (
@@ -51,12 +52,6 @@ def _require_parent_access(user, parent: Organization | None, action: str) -> No
         raise PermissionDenied("您无权在该上级单位下操作，请选择您管理范围内的单位。")
 
 
-def _apply(obj: Any, fields: tuple[str, ...], data: dict) -> None:
-    for field in fields:
-        if field in data:
-            setattr(obj, field, data[field])
-
-
 @transaction.atomic
 def org_create(*, user, parent: Organization | None, data: dict) -> Organization:
     """设立组织: a new node under ``parent`` (or a root, for whole-system administrators)."""
@@ -65,7 +60,7 @@ def org_create(*, user, parent: Organization | None, data: dict) -> Organization
     if parent is not None:
         parent.refresh_from_db()
     org = Organization()
-    _apply(org, ORG_FIELDS, data)
+    assign_fields(org, ORG_FIELDS, data)
     if org.org_type != OrgType.FEDERATION:
         org.level = ""
     check_placement(org.org_type, org.level, parent)
@@ -84,7 +79,7 @@ def org_update(*, user, org: Organization, data: dict) -> Organization:
     org.snapshot()
     if data.get("status") == OrgStatus.DISSOLVED and org.status != OrgStatus.DISSOLVED:
         raise ValidationError({"status": "撤销组织请使用「撤销」功能，以便记录撤销日期和原因。"})
-    _apply(org, tuple(f for f in ORG_FIELDS if f != "org_type"), data)
+    assign_fields(org, tuple(f for f in ORG_FIELDS if f != "org_type"), data)
     if "org_type" in data and data["org_type"] != org.org_type:
         leaf_types = (OrgType.GRASSROOTS, OrgType.JOINT, OrgType.GROUP)
         if data["org_type"] in leaf_types and Organization.objects.get_children(org).exists():
@@ -123,23 +118,8 @@ def org_move(*, user, org: Organization, new_parent: Organization) -> Organizati
 
 
 def _log_move(org: Organization, before: dict, new_parent: Organization) -> None:
-    from django.contrib.contenttypes.models import ContentType
-
-    from gonghui.core import context
-    from gonghui.core.models import ChangeAction, ChangeLog
-
-    ctx = context.current()
-    actor = ctx.acting_user if ctx else None
-    ChangeLog.objects.create(
-        user=actor,
-        user_name=actor.get_username() if actor else "",
-        request_id=ctx.request_id if ctx else "",
-        action=ChangeAction.UPDATE,
-        content_type=ContentType.objects.get_for_model(Organization),
-        object_id=str(org.pk),
-        object_repr=str(org)[:200],
-        before=before,
-        after={"parent": str(new_parent), "path": org.path},
+    changelog_record(
+        obj=org, action=ChangeAction.UPDATE, before=before, after={"parent": str(new_parent), "path": org.path}
     )
 
 
@@ -176,7 +156,7 @@ def _employer_owner(union: Organization | None, org: Organization | None) -> Org
 @transaction.atomic
 def employer_create(*, user, data: dict) -> Employer:
     employer = Employer(created_by=user)
-    _apply(employer, EMPLOYER_FIELDS, data)
+    assign_fields(employer, EMPLOYER_FIELDS, data)
     employer.org = _employer_owner(data.get("union"), data.get("org"))
     employer.full_clean()
     employer.save()
@@ -188,7 +168,7 @@ def employer_create(*, user, data: dict) -> Employer:
 def employer_update(*, user, employer: Employer, data: dict) -> Employer:
     employer = Employer.objects.restrict(user, "change").select_for_update().get(pk=employer.pk)
     employer.snapshot()
-    _apply(employer, EMPLOYER_FIELDS, data)
+    assign_fields(employer, EMPLOYER_FIELDS, data)
     employer.org = _employer_owner(employer.union, data.get("org", employer.org))
     employer.full_clean()
     employer.save()
