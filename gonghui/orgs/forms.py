@@ -4,6 +4,7 @@ from django import forms
 
 from gonghui.core.forms import ScopedModelForm
 from gonghui.orgs.models import UNION_TYPES, Employer, Organization, OrgStatus
+from gonghui.orgs.services import EMPLOYER_FIELDS, ORG_FIELDS
 
 
 class OrganizationForm(ScopedModelForm):
@@ -16,21 +17,7 @@ class OrganizationForm(ScopedModelForm):
 
     class Meta:
         model = Organization
-        fields = [
-            "name",
-            "short_name",
-            "code",
-            "org_type",
-            "level",
-            "region_code",
-            "status",
-            "founded_on",
-            "chair_name",
-            "term_end",
-            "contact_person",
-            "contact_phone",
-            "address",
-        ]
+        fields = list(ORG_FIELDS)
         widgets = {"founded_on": forms.DateInput(), "term_end": forms.DateInput()}
 
     def __init__(self, *args, parent=None, **kwargs):
@@ -76,19 +63,7 @@ class EmployerForm(ScopedModelForm):
 
     class Meta:
         model = Employer
-        fields = [
-            "name",
-            "uscc",
-            "ownership",
-            "industry",
-            "staff_count",
-            "women_count",
-            "address",
-            "region_code",
-            "is_platform",
-            "union",
-            "org",
-        ]
+        fields = [*EMPLOYER_FIELDS, "org"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
