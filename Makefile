@@ -65,8 +65,9 @@ demo: $(VENV_STAMP) $(VENDOR_STAMP) .env
 	$(BIN)/python manage.py load_demo
 	@echo
 	@echo "gonghui demo: http://$(HOST):$(PORT)/   (Ctrl-C to stop)"
-	@if [ -n "$(JOB_WORKER)" ]; then \
-	  $(JOB_WORKER) & worker=$$!; \
+	@worker_cmd='$(JOB_WORKER)'; \
+	if [ -n "$$worker_cmd" ]; then \
+	  $$worker_cmd & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null || true' EXIT INT TERM; \
 	fi; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
