@@ -228,6 +228,7 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["gonghui.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -60,6 +60,7 @@ MENU: list[tuple[str, list[Item]]] = [
 def menu_for(user, resolver_match=None) -> list[dict]:
     current = resolver_match.view_name if resolver_match else None
     groups = []
+    seen: set[str] = set()  # the system menu repeats 组织; show each page once
     for title, items in MENU:
         visible = []
         for item in items:
@@ -74,6 +75,9 @@ def menu_for(user, resolver_match=None) -> list[dict]:
                 url = reverse(item.url_name)
             except NoReverseMatch:
                 continue
+            if url in seen:
+                continue
+            seen.add(url)
             visible.append({"label": item.label, "url": url, "active": current == item.url_name})
         if visible:
             groups.append({"title": title, "items": visible})

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from gonghui.orgs.models import (
@@ -20,7 +21,9 @@ class OrganizationFilterSet(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(choices=FederationLevel.choices, label="层级")
     status = django_filters.ChoiceFilter(choices=OrgStatus.choices, label="状态")
     region_code = django_filters.CharFilter(lookup_expr="startswith", label="区划代码")
-    within = django_filters.NumberFilter(method="filter_within", label="上级单位ID")
+    within = django_filters.NumberFilter(
+        method="filter_within", label="上级单位", widget=forms.HiddenInput
+    )
 
     class Meta:
         model = Organization

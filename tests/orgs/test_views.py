@@ -249,3 +249,11 @@ def test_tree_roots_for_custom_scope(client, world):
     assert sorted(node.name for node in nodes) == ["武进甲公司工会", "茶山街道工会"]
     # The hidden town's unit is a root of its own; the visible town lists no hidden children.
     assert client.get(reverse("orgs:tree_children", args=[world.chashan.pk])).content.decode().count("data-org") == 0
+
+
+def test_list_within_a_unit(client, world):
+    client.force_login(world.city_admin)
+    response = client.get(reverse("orgs:org_list"), {"within": world.hutang.pk})
+    names = {row.record.name for row in response.context["table"].rows}
+    assert names == {"湖塘镇工会", "武进甲公司工会"}
+    assert 'type="hidden" name="within"' in response.content.decode()
