@@ -62,3 +62,11 @@ def test_reads_are_not_logged(client, world):
     before = OperationLog.objects.count()
     client.get(reverse("orgs:tree"))
     assert OperationLog.objects.count() == before
+
+
+def test_error_pages_are_chinese(client, world):
+    client.force_login(world.nobody)
+    forbidden = client.get(reverse("orgs:org_list"))
+    assert forbidden.status_code == 403 and "没有权限" in forbidden.content.decode()
+    missing = client.get(reverse("orgs:org_detail", args=[world.tianning.pk]))
+    assert missing.status_code == 404 and "不在您的数据权限范围内" in missing.content.decode()
