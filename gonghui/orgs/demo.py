@@ -260,6 +260,7 @@ class DemoResult:
     users_created: int = 0
     users_updated: int = 0
     passwords_reset: int = 0
+    announcements_created: int = 0
     skipped_users: list[str] = field(default_factory=list)
     logins: list[DemoLogin] = field(default_factory=list)
 
@@ -815,4 +816,43 @@ def load_demo(*, scale: float = 1.0, seed: int = DEFAULT_SEED, reset_passwords: 
         nodes = _write_orgs(spec.orgs, result)
         _write_employers(spec.employers, nodes, result)
         _write_users(nodes, reset_passwords=reset_passwords, result=result)
+        _write_announcements(nodes, result)
     return result
+
+
+DEMO_ANNOUNCEMENTS = (
+    (
+        "GH320400",
+        "city_admin",
+        "关于做好2026年度工会工作目标任务四季度冲刺的通知",
+        "各辖市(区)总工会、常州经开区工会：\n\n时间已进入四季度，请对照全年目标任务，逐项梳理完成情况，"
+        "查找差距、补齐短板，确保全面完成年度目标任务。请于12月10日前报送四季度工作进展。\n\n常州市总工会",
+    ),
+    (
+        "GH320412",
+        "wujin_admin",
+        "关于开展新就业形态劳动者集中入会活动的通知",
+        "各镇(街道)工会、各基层工会：\n\n请组织快递员、外卖配送员、网约车司机、货车司机等新就业形态劳动者"
+        "集中入会，做到应入尽入。\n\n武进区总工会",
+    ),
+)
+
+
+def _write_announcements(nodes: dict[str, Organization], result: DemoResult) -> None:
+    """A few published announcements, issued through the real services so messages and receipts exist."""
+    from gonghui.accounts.models import User
+    from gonghui.core.context import actor
+    from gonghui.notices.models import Announcement
+    from gonghui.notices.services import announcement_create, announcement_publish
+
+    for org_code, username, title, body in DEMO_ANNOUNCEMENTS:
+        org = nodes.get(org_code)
+        issuer = User.objects.filter(username=username, is_demo=True).first()
+        if org is None or issuer is None or Announcement.objects.filter(org=org, title=title).exists():
+            continue
+        with actor(issuer):
+            draft = announcement_create(
+                user=issuer, data={"org": org, "title": title, "body": body, "audience_mode": "subtree"}
+            )
+            announcement_publish(user=issuer, announcement=draft)
+        result.announcements_created += 1

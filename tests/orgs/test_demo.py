@@ -275,3 +275,17 @@ def test_command_prints_banner_and_logins():
     again = StringIO()
     call_command("load_demo", "--scale", str(SMALL), stdout=again)
     assert "新建 0 个" in again.getvalue() and "保留原密码" in again.getvalue()
+
+
+def test_demo_announcements_reach_their_subtree(db):
+    from gonghui.accounts.models import User
+    from gonghui.notices.models import Announcement, Message
+    from gonghui.orgs.demo import load_demo
+
+    first = load_demo(scale=0.1)
+    assert first.announcements_created == 2
+    assert load_demo(scale=0.1).announcements_created == 0
+    assert Announcement.objects.filter(status="published").count() == 2
+    chair = User.objects.get(username="chair_demo")
+    titles = set(Message.objects.filter(recipient=chair).values_list("title", flat=True))
+    assert len(titles) == 2  # the city's and 武进区's announcements both reach a 武进区 union

@@ -42,6 +42,7 @@ class Command(BaseCommand):
             f"用人单位：新建 {result.employers_created} 家，已存在 {result.employers_existing} 家\n"
             f"演示账号：新建 {result.users_created} 个，更新 {result.users_updated} 个，"
             f"重置密码 {result.passwords_reset} 个\n"
+            f"通知公告：新发布 {result.announcements_created} 条\n"
             f"用时 {elapsed:.1f} 秒"
         )
         for username in result.skipped_users:
