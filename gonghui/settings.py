@@ -125,6 +125,10 @@ PII_INDEX_KEY = env_key("PII_INDEX_KEY", sizes=(32,))
 PII_CIPHER = env_str("PII_CIPHER", "sm4-gcm")
 if PII_CIPHER not in {"sm4-gcm", "aes-gcm"}:
     raise ImproperlyConfigured("PII_CIPHER must be sm4-gcm or aes-gcm")
+# The blind-index hash is fixed for the life of a database: changing it needs a reindex.
+PII_INDEX_HASH = env_str("PII_INDEX_HASH", "sm3")
+if PII_INDEX_HASH not in {"sm3", "sha256"}:
+    raise ImproperlyConfigured("PII_INDEX_HASH must be sm3 or sha256")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -1,0 +1,138 @@
+"""Personal data at rest: encryption with a rotating key ring, blind indexes, masking.
+
+Ciphertext tokens are ASCII text ``<key id>.<cipher>.<base64(nonce || ciphertext || tag)>``:
+the key id lets keys rotate (old tokens stay readable while the ring holds their key;
+``reencrypt`` moves them to the active key) and the cipher letter lets a deployment
+switch between SM4-GCM (国密, default) and AES-GCM without rewriting old rows.
+Each token is bound to its column through the GCM associated data, so a ciphertext
+copied into another column does not decrypt.
+
+The blind index is a keyed HMAC of the normalised value (HMAC-SM3 or HMAC-SHA256,
+chosen once per deployment), used for exact lookup and for uniqueness constraints.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import os
+from functools import lru_cache
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hmac as crypto_hmac
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+
+NONCE_SIZE = 12
+TAG_SIZE = 16
+CIPHER_CODES = {"sm4-gcm": "s", "aes-gcm": "a"}
+
+
+class DecryptionError(Exception):
+    """A token that cannot be decrypted: unknown key id, wrong column, or tampered."""
+
+
+def _derive(key: bytes, purpose: str, length: int) -> bytes:
+    # Separate subkeys per cipher, so one configured key never feeds two algorithms directly.
+    return HKDF(algorithm=hashes.SHA256(), length=length, salt=None, info=purpose.encode()).derive(key)
+
+
+@lru_cache(maxsize=8)
+def _subkey(key_id: str, code: str) -> bytes:
+    key = settings.PII_ENCRYPTION_KEYS[key_id]
+    return _derive(key, f"gonghui-pii-{code}", 16 if code == "s" else 32)
+
+
+def _active() -> tuple[str, str]:
+    key_id = next(iter(settings.PII_ENCRYPTION_KEYS))
+    return key_id, CIPHER_CODES[settings.PII_CIPHER]
+
+
+def _seal(code: str, key: bytes, nonce: bytes, plaintext: bytes, aad: bytes) -> bytes:
+    if code == "a":
+        return AESGCM(key).encrypt(nonce, plaintext, aad)
+    encryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce)).encryptor()
+    encryptor.authenticate_additional_data(aad)
+    return encryptor.update(plaintext) + encryptor.finalize() + encryptor.tag
+
+
+def _open(code: str, key: bytes, nonce: bytes, sealed: bytes, aad: bytes) -> bytes:
+    if code == "a":
+        return AESGCM(key).decrypt(nonce, sealed, aad)
+    body, tag = sealed[:-TAG_SIZE], sealed[-TAG_SIZE:]
+    decryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce, tag)).decryptor()
+    decryptor.authenticate_additional_data(aad)
+    return decryptor.update(body) + decryptor.finalize()
+
+
+def encrypt(plaintext: str, *, context: str) -> str:
+    """Encrypt ``plaintext`` for the column named by ``context`` (e.g. "members.member.id_number")."""
+    key_id, code = _active()
+    nonce = os.urandom(NONCE_SIZE)
+    sealed = _seal(code, _subkey(key_id, code), nonce, plaintext.encode(), context.encode())
+    return f"{key_id}.{code}.{base64.b64encode(nonce + sealed).decode()}"
+
+
+def decrypt(token: str, *, context: str) -> str:
+    try:
+        key_id, code, encoded = token.split(".", 2)
+        raw = base64.b64decode(encoded, validate=True)
+        key = _subkey(key_id, code)
+    except (ValueError, KeyError, TypeError) as error:
+        raise DecryptionError("个人信息密文格式错误或密钥不存在") from error
+    try:
+        return _open(code, key, raw[:NONCE_SIZE], raw[NONCE_SIZE:], context.encode()).decode()
+    except (InvalidTag, ValueError) as error:
+        raise DecryptionError("个人信息密文校验失败") from error
+
+
+def key_id_of(token: str) -> str:
+    return token.split(".", 1)[0]
+
+
+def needs_rotation(token: str) -> bool:
+    key_id, code = _active()
+    return not token.startswith(f"{key_id}.{code}.")
+
+
+def reencrypt(token: str, *, context: str) -> str:
+    """The same value under the active key and cipher (for key rotation jobs)."""
+    return encrypt(decrypt(token, context=context), context=context) if needs_rotation(token) else token
+
+
+def blind_index(value: str, *, context: str) -> str:
+    """Keyed hash for exact lookup and uniqueness: hex, 32 characters (128 bits)."""
+    message = f"{context}\x1f{value}".encode()
+    if settings.PII_INDEX_HASH == "sm3":
+        mac = crypto_hmac.HMAC(settings.PII_INDEX_KEY, hashes.SM3())
+        mac.update(message)
+        return mac.finalize().hex()[:32]
+    return hmac.new(settings.PII_INDEX_KEY, message, "sha256").hexdigest()[:32]
+
+
+def mask_id_number(value: str) -> str:
+    """3204**********1234: region prefix and last four only."""
+    if not value:
+        return ""
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    """138****5678."""
+    if not value:
+        return ""
+    if len(value) < 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_name(value: str) -> str:
+    """张*, 欧阳** — for public pages such as status checks."""
+    if not value:
+        return ""
+    return value[0] + "*" * (len(value) - 1) if len(value) > 1 else value
