@@ -18,10 +18,9 @@ NODE_STAMP := node_modules/.installed
 VENDOR := gonghui/static/vendor
 VENDOR_STAMP := $(VENDOR)/.copied
 
-# Background job worker: none yet. When the jobs app lands, set this to its command, e.g.
-#   JOB_WORKER := $(BIN)/python manage.py db_worker
-# and `make demo` runs it in the background beside runserver and kills it when runserver exits.
-JOB_WORKER :=
+# Background job worker (django-tasks-db's db_worker plus the jobs app's recovery sweep):
+# `make demo` runs it in the background beside runserver and stops it when runserver exits.
+JOB_WORKER := $(BIN)/python manage.py jobs_worker
 
 .PHONY: help demo test lint venv assets clean
 

@@ -21,3 +21,7 @@ api = NinjaAPI(
 from gonghui.orgs.api import router as orgs_router  # noqa: E402
 
 api.add_router("/", orgs_router)
+
+from gonghui.members.api import router as members_router  # noqa: E402
+
+api.add_router("/", members_router)

@@ -142,10 +142,14 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "treebeard",
+    "django_tasks",
+    "django_tasks_db",
     "gonghui.core",
     "gonghui.accounts",
     "gonghui.orgs",
+    "gonghui.members",
     "gonghui.notices",
+    "gonghui.jobs",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +202,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+
+# Background jobs: django-tasks with the database backend; `manage.py jobs_worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A running job whose worker has shown no sign of life for this long is re-queued (or failed after
+# JOB_MAX_ATTEMPTS runs) by `manage.py job_recover` and by every worker's periodic sweep.
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 120)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 2)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -11,9 +11,11 @@ urlpatterns = [
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("healthz", core_views.healthz, name="healthz"),
     path("orgs/", include("gonghui.orgs.urls")),
+    path("members/", include("gonghui.members.urls")),
     path("accounts/", include("gonghui.accounts.urls")),
     path("system/", include("gonghui.core.urls")),
     path("notices/", include("gonghui.notices.urls")),
+    path("jobs/", include("gonghui.jobs.urls")),
     path("api/", api.urls),
 ]
 

@@ -25,6 +25,7 @@ SELF_SERVICE_URL_NAMES = {
     "notices:message_read_all",
     "notices:unread_count",
     "notices:announcement_list",
+    "jobs:job_list",
     "accounts:token_list",
     "accounts:token_add",
     "accounts:token_revoke",

@@ -7,7 +7,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -34,7 +34,8 @@ class SessionSecurityMiddleware:
                 logout(request)
                 messages.info(request, f"您已超过 {settings.SESSION_IDLE_TIMEOUT_MINUTES} 分钟未操作，请重新登录。")
                 return self._to_login(request)
-            request.session[LAST_SEEN_KEY] = now
+            if not is_background_poll(request):
+                request.session[LAST_SEEN_KEY] = now  # automatic polls are not activity
             if user.must_change_password and not user.is_demo and not request.path.startswith("/api/"):
                 match_name = self._url_name(request)
                 if match_name not in PASSWORD_CHANGE_ALLOWED and not request.path.startswith("/static/"):
@@ -55,4 +56,18 @@ class SessionSecurityMiddleware:
     def _to_login(request):
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": "会话已超时，请重新登录。"}, status=401)
-        return redirect(f"{reverse('login')}?next={request.path}")
+        login_url = f"{reverse('login')}?next={request.path}"
+        if request.headers.get("HX-Request"):
+            # An HTMX swap would put the login page inside a table row: send the whole page there.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = login_url
+            return response
+        return redirect(login_url)
+
+
+POLL_HEADER = "X-Gonghui-Poll"
+
+
+def is_background_poll(request) -> bool:
+    """Requests that page elements send on a timer (hx-trigger="every …") carry this header."""
+    return request.headers.get(POLL_HEADER) == "1"

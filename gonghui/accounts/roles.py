@@ -73,6 +73,9 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
         (
             *perms("orgs.organization", BUSINESS),
             *perms("orgs.employer", BUSINESS),
+            *perms("members.member", BUSINESS),
+            *perms("members.membershipevent", ("view",)),
+            *perms("members.transfer", BUSINESS),
             *perms("notices.announcement", BUSINESS),
             "accounts.view_user",
         ),
@@ -85,6 +88,9 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
         (
             *perms("orgs.organization", ("view",)),
             *perms("orgs.employer", ("view", "add", "change", "export")),
+            *perms("members.member", ("view", "add", "change", "export")),
+            *perms("members.membershipevent", ("view",)),
+            *perms("members.transfer", ("view", "add", "change", "approve")),
             *perms("notices.announcement", ("view",)),
         ),
         "基层工会：维护本工会信息，查看通知",
@@ -96,6 +102,9 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
         (
             *perms("orgs.organization", READ),
             *perms("orgs.employer", READ),
+            *perms("members.member", READ),
+            *perms("members.membershipevent", ("view",)),
+            *perms("members.transfer", ("view",)),
             *perms("notices.announcement", ("view",)),
         ),
         "主席、党组书记：查看数据和看板",

@@ -71,11 +71,13 @@ def our_app_configs() -> list:
 
 
 def matrix_permissions() -> QuerySet:
-    """Every permission the role form may grant: one of our models × one of the six actions."""
+    """Every permission the role form may grant: one of our models × one of the six actions,
+    plus the models' own special permissions (Meta.permissions, e.g. 查看完整个人信息)."""
     wanted = Q(pk__in=[])
     for config in our_app_configs():
         for model in config.get_models():
             codenames = [f"{action}_{model._meta.model_name}" for action in ACTIONS]
+            codenames += [codename for codename, _label in model._meta.permissions]
             wanted |= Q(content_type__app_label=model._meta.app_label, codename__in=codenames)
     return Permission.objects.filter(wanted).select_related("content_type")
 
@@ -85,6 +87,7 @@ class MatrixRow:
     label: str
     model: str
     cells: list = field(default_factory=list)  # one (action label, Permission | None) per column
+    extras: list = field(default_factory=list)  # (label, Permission) of the model's special permissions
 
 
 @dataclass
@@ -107,8 +110,13 @@ def permission_matrix() -> tuple[list[tuple[str, str]], list[MatrixGroup]]:
                 if permission is not None:
                     used_actions.add(action)
                 cells.append((action, permission))
-            if any(permission for _action, permission in cells):
-                rows.append(MatrixRow(str(model._meta.verbose_name), model._meta.label_lower, cells))
+            extras = [
+                (str(label), by_key[(model._meta.app_label, codename)])
+                for codename, label in model._meta.permissions
+                if (model._meta.app_label, codename) in by_key
+            ]
+            if any(permission for _action, permission in cells) or extras:
+                rows.append(MatrixRow(str(model._meta.verbose_name), model._meta.label_lower, cells, extras))
         if rows:
             groups.append(MatrixGroup(str(config.verbose_name), rows))
     columns = [(action, ACTION_LABELS[action]) for action in ACTIONS if action in used_actions]

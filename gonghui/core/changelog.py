@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 REDACTED = "***"
 # Redacted on every model, whatever it declares: never written to a log.
@@ -21,6 +22,8 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, bytes | memoryview):
         return REDACTED
+    if isinstance(value, FieldFile):
+        return value.name or ""
     return value
 
 

@@ -29,10 +29,18 @@ MENU: list[tuple[str, list[Item]]] = [
         ],
     ),
     (
+        "会员管理",
+        [
+            Item("会员名册", "members:member_list", "members.Member"),
+            Item("转会申请", "members:transfer_list", "members.Transfer"),
+        ],
+    ),
+    (
         "通知消息",
         [
             Item("通知公告", "notices:announcement_list", "notices.Announcement"),
             Item("站内消息", "notices:message_list"),
+            Item("下载中心", "jobs:job_list"),
         ],
     ),
     (

@@ -57,12 +57,16 @@ def role_grants(user: Any) -> list[tuple[str, frozenset[str], tuple[int, ...]]]:
 
 def scope_q(user: Any, model: type[models.Model], action: str) -> Q | None:
     """The filter that limits ``model`` to what ``user`` may ``action``; None means nothing."""
+    return permission_scope_q(user, model, permission_name(model, action))
+
+
+def permission_scope_q(user: Any, model: type[models.Model], perm: str) -> Q | None:
+    """As ``scope_q`` for any permission name, e.g. a model's custom "members.view_full_pii"."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     kind = getattr(model, "scope_kind", None)
     if kind not in {"tree", "org", "global"}:
         return None  # fail closed on models that do not say how they are scoped
-    perm = permission_name(model, action)
     if user.is_superuser:
         return Q()
     grants = [(scope, custom) for scope, perms, custom in role_grants(user) if perm in perms]

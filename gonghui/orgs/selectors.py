@@ -20,25 +20,55 @@ def type_counts(queryset: QuerySet) -> list[dict]:
     return [{"type": t.value, "label": t.label, "count": rows[t.value]} for t in OrgType if rows.get(t.value)]
 
 
-def subtree_counts(org: Organization) -> dict:
-    """Cumulative counts over an organisation and every descendant, answered by SQL."""
+#: 建会率 size bands (staff count): label, lowest, highest (None: no upper bound)
+ESTABLISHMENT_BANDS = (("100+", "职工100人以上", 100, None), ("25-99", "职工25–99人", 25, 99))
+
+
+def subtree_counts(org: Organization, user=None) -> dict:
+    """Cumulative counts over an organisation and every descendant, answered by SQL.
+
+    With a ``user`` who may not see members, the ``members`` block is None.
+    """
     subtree = Organization.objects.filter(path__subtree=org.path)
     totals = subtree.exclude(pk=org.pk).aggregate(
         units=Count("pk", filter=~Q(status=OrgStatus.DISSOLVED)),
         dissolved=Count("pk", filter=Q(status=OrgStatus.DISSOLVED)),
     )
+    bands = {}
+    for key, _label, low, high in ESTABLISHMENT_BANDS:
+        band = Q(staff_count__gte=low) & (Q(staff_count__lte=high) if high is not None else Q())
+        bands[f"band_{key}"] = Count("pk", filter=band)
+        bands[f"band_{key}_unionised"] = Count("pk", filter=band & Q(union__isnull=False))
     employers = Employer.objects.filter(org__path__subtree=org.path).aggregate(
         employers=Count("pk"),
         unionised=Count("pk", filter=Q(union__isnull=False)),
         platforms=Count("pk", filter=Q(is_platform=True)),
         staff=Coalesce(Sum("staff_count"), Value(0)),
         women=Coalesce(Sum("women_count"), Value(0)),
+        **bands,
     )
+    establishment = []
+    for key, label, _low, _high in ESTABLISHMENT_BANDS:
+        total, unionised = employers.pop(f"band_{key}"), employers.pop(f"band_{key}_unionised")
+        rate = round(unionised * 100 / total, 1) if total else None
+        establishment.append({"band": key, "label": label, "employers": total, "unionised": unionised, "rate": rate})
     return {
         "by_type": type_counts(subtree.exclude(pk=org.pk)),
         **totals,
         **employers,
+        "establishment": establishment,
+        "members": _member_counts(org, user),
     }
+
+
+def _member_counts(org: Organization, user) -> dict | None:
+    from gonghui.core.querysets import can
+    from gonghui.members.models import Member
+    from gonghui.members.selectors import member_counts
+
+    if user is not None and not can(user, Member, "view"):
+        return None
+    return member_counts(org)
 
 
 def descendant_count(*, active_only: bool):

@@ -72,7 +72,7 @@ def org_detail(request, pk: int):
         {
             "title": org.name,
             "org": org,
-            "counts": selectors.subtree_counts(org),
+            "counts": selectors.subtree_counts(org, user=request.user),
             "children": children,
             "employers": employers,
             "breadcrumbs": [

@@ -112,6 +112,27 @@ def test_activity_within_the_limit_keeps_the_session(login, world):
     assert client.get(reverse("accounts:token_list")).status_code == 200
 
 
+def test_background_polls_do_not_count_as_activity(login, world):
+    client = login(world.chair)
+    session = client.session
+    stale = time.time() - settings.SESSION_IDLE_TIMEOUT_MINUTES * 60 + 30
+    session[LAST_SEEN_KEY] = stale
+    session.save()
+    poll = client.get(reverse("notices:unread_count"), HTTP_HX_REQUEST="true", HTTP_X_GONGHUI_POLL="1")
+    assert poll.status_code == 200
+    assert client.session[LAST_SEEN_KEY] == stale  # the timer was not refreshed
+
+
+def test_expired_session_redirects_htmx_requests_whole_page(login, world):
+    client = login(world.chair)
+    session = client.session
+    session[LAST_SEEN_KEY] = time.time() - settings.SESSION_IDLE_TIMEOUT_MINUTES * 60 - 5
+    session.save()
+    response = client.get(reverse("notices:unread_count"), HTTP_HX_REQUEST="true", HTTP_X_GONGHUI_POLL="1")
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith(reverse("login"))
+
+
 def test_forced_password_change(client, world, password):
     user = make_user("newbie", world.wujin)
     User.objects.filter(pk=user.pk).update(must_change_password=True)

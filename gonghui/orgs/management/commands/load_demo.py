@@ -7,6 +7,7 @@ import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 
+from gonghui.members.demo import load_demo_members
 from gonghui.orgs.demo import DEFAULT_SEED, DemoConflict, load_demo
 
 
@@ -37,13 +38,21 @@ class Command(BaseCommand):
         except DemoConflict as error:
             raise CommandError(str(error)) from None
         elapsed = time.monotonic() - started
+        members_started = time.monotonic()
+        members = load_demo_members(scale=scale, seed=seed)
+        members_elapsed = time.monotonic() - members_started
         self.stdout.write(
             f"工会组织：新建 {result.orgs_created} 个，已存在 {result.orgs_existing} 个\n"
             f"用人单位：新建 {result.employers_created} 家，已存在 {result.employers_existing} 家\n"
             f"演示账号：新建 {result.users_created} 个，更新 {result.users_updated} 个，"
             f"重置密码 {result.passwords_reset} 个\n"
             f"通知公告：新发布 {result.announcements_created} 条\n"
-            f"用时 {elapsed:.1f} 秒"
+            f"用时 {elapsed:.1f} 秒\n"
+            + (
+                "会员：演示工会已有会员，未新增"
+                if members.skipped
+                else f"会员：新建 {members.created} 人，用时 {members_elapsed:.1f} 秒"
+            )
         )
         for username in result.skipped_users:
             self.stdout.write(
