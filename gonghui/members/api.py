@@ -13,7 +13,8 @@ from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Stat
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from gonghui.core.querysets import can, get_restricted_or_404
+from gonghui.core.api_utils import raise_api_error, require_permission
+from gonghui.core.querysets import get_restricted_or_404
 from gonghui.members import selectors, services
 from gonghui.members.models import (
     Education,
@@ -124,23 +125,6 @@ class MemberCountsOut(Schema):
     joined_until: datetime.date
 
 
-def _fail(error: Exception):
-    if isinstance(error, PermissionDenied):
-        raise HttpError(403, str(error))
-    if isinstance(error, ValidationError):
-        if hasattr(error, "error_dict"):
-            detail = {field: [str(m) for m in messages] for field, messages in error.message_dict.items()}
-        else:
-            detail = {"__all__": error.messages}
-        raise HttpError(422, "；".join(f"{k}: {' '.join(v)}" for k, v in detail.items()))
-    raise error
-
-
-def _require(request, model, action):
-    if not can(request.user, model, action):
-        raise HttpError(403, "您没有此功能的权限。")
-
-
 def _visible(request, model, pk: int | None, label: str):
     if pk is None:
         return None
@@ -166,7 +150,7 @@ def _member_data(request, payload: dict) -> dict:
 @paginate(PageNumberPagination)
 def list_members(request, filters: Query[MemberFilter], within: int | None = None):
     """``within``: a unit id; only members of that unit and the units below it."""
-    _require(request, Member, "view")
+    require_permission(request, Member, "view")
     queryset = filters.filter(selectors.members_for(request.user, "view"))
     if within is not None:
         org = _visible(request, Organization, within, "单位")
@@ -181,7 +165,7 @@ class LookupIn(Schema):
 @router.post("/members/lookup", response=list[MemberOut], summary="按身份证号或手机号精确查找会员")
 def lookup_members(request, payload: LookupIn):
     """The number travels in the body, not in the URL, so it stays out of access logs."""
-    _require(request, Member, "view")
+    require_permission(request, Member, "view")
     condition = selectors.exact_lookup_q(payload.term)
     if condition is None:
         raise HttpError(422, "请输入完整的 18 位身份证号码、11 位手机号码或 15 位会员证号。")
@@ -195,12 +179,12 @@ def get_member(request, pk: int):
 
 @router.post("/members", response={201: MemberOut}, summary="会员入会登记")
 def create_member(request, payload: MemberIn):
-    _require(request, Member, "add")
+    require_permission(request, Member, "add")
     data = _member_data(request, payload.dict())
     try:
         return Status(201, services.member_create(user=request.user, data=data))
     except (ValidationError, PermissionDenied) as error:
-        _fail(error)
+        raise_api_error(error)
 
 
 @router.patch("/members/{pk}", response=MemberOut, summary="修改会员信息")
@@ -214,7 +198,7 @@ def update_member(request, pk: int, payload: MemberPatch):
     try:
         return services.member_update(user=request.user, member=member, data=data)
     except (ValidationError, PermissionDenied) as error:
-        _fail(error)
+        raise_api_error(error)
 
 
 @router.get("/orgs/{pk}/member-counts", response=MemberCountsOut, summary="会员统计（累计，含各级下级单位）")
@@ -222,5 +206,5 @@ def org_member_counts(request, pk: int, since: datetime.date | None = None, unti
     """Cumulative counts over the unit and every unit below it; ``since``/``until`` bound the joins
     (default: this year)."""
     org = get_restricted_or_404(Organization, request.user, "view", pk=pk)
-    _require(request, Member, "view")
+    require_permission(request, Member, "view")
     return {"org_id": org.pk, **selectors.member_counts(org, since=since, until=until)}

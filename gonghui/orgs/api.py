@@ -9,7 +9,8 @@ from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Stat
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from gonghui.core.querysets import can, get_restricted_or_404
+from gonghui.core.api_utils import raise_api_error, require_permission
+from gonghui.core.querysets import get_restricted_or_404
 from gonghui.orgs import selectors, services
 from gonghui.orgs.models import (
     Employer,
@@ -146,23 +147,6 @@ class EmployerFilter(FilterSchema):
     union_id: int | None = None
 
 
-def _fail(error: Exception):
-    if isinstance(error, PermissionDenied):
-        raise HttpError(403, str(error))
-    if isinstance(error, ValidationError):
-        if hasattr(error, "error_dict"):
-            detail = {field: [str(m) for m in messages] for field, messages in error.message_dict.items()}
-        else:
-            detail = {"__all__": error.messages}
-        raise HttpError(422, "；".join(f"{k}: {' '.join(v)}" for k, v in detail.items()))
-    raise error
-
-
-def _require(request, model, action):
-    if not can(request.user, model, action):
-        raise HttpError(403, "您没有此功能的权限。")
-
-
 def _org(request, pk: int, action: str = "view") -> Organization:
     return get_restricted_or_404(Organization, request.user, action, pk=pk)
 
@@ -179,7 +163,7 @@ def _visible_org(request, pk: int | None, action: str = "view") -> Organization 
 @router.get("/orgs", response=list[OrganizationOut], summary="工会组织列表")
 @paginate(PageNumberPagination)
 def list_orgs(request, filters: Query[OrganizationFilter]):
-    _require(request, Organization, "view")
+    require_permission(request, Organization, "view")
     return filters.filter(Organization.objects.restrict(request.user, "view"))
 
 
@@ -197,14 +181,14 @@ def org_children(request, pk: int):
 
 @router.post("/orgs", response={201: OrganizationOut}, summary="设立组织")
 def create_org(request, payload: OrganizationCreate):
-    _require(request, Organization, "add")
+    require_permission(request, Organization, "add")
     data = payload.dict(exclude={"parent_id"})
     data["level"] = data["level"] or ""
     parent = _visible_org(request, payload.parent_id, "add")
     try:
         return Status(201, services.org_create(user=request.user, parent=parent, data=data))
     except (ValidationError, PermissionDenied) as error:
-        _fail(error)
+        raise_api_error(error)
 
 
 @router.patch("/orgs/{pk}", response=OrganizationOut, summary="修改组织")
@@ -216,13 +200,13 @@ def update_org(request, pk: int, payload: OrganizationPatch):
     try:
         return services.org_update(user=request.user, org=org, data=data)
     except (ValidationError, PermissionDenied) as error:
-        _fail(error)
+        raise_api_error(error)
 
 
 @router.get("/employers", response=list[EmployerOut], summary="用人单位列表")
 @paginate(PageNumberPagination)
 def list_employers(request, filters: Query[EmployerFilter]):
-    _require(request, Employer, "view")
+    require_permission(request, Employer, "view")
     return filters.filter(Employer.objects.restrict(request.user, "view"))
 
 
@@ -242,11 +226,11 @@ def _employer_data(request, payload: dict) -> dict:
 
 @router.post("/employers", response={201: EmployerOut}, summary="新增用人单位")
 def create_employer(request, payload: EmployerIn):
-    _require(request, Employer, "add")
+    require_permission(request, Employer, "add")
     try:
         return Status(201, services.employer_create(user=request.user, data=_employer_data(request, payload.dict())))
     except (ValidationError, PermissionDenied) as error:
-        _fail(error)
+        raise_api_error(error)
 
 
 @router.patch("/employers/{pk}", response=EmployerOut, summary="修改用人单位")
@@ -256,4 +240,4 @@ def update_employer(request, pk: int, payload: EmployerPatch):
     try:
         return services.employer_update(user=request.user, employer=employer, data=data)
     except (ValidationError, PermissionDenied) as error:
-        _fail(error)
+        raise_api_error(error)
