@@ -3,6 +3,7 @@ from django.urls import include, path
 from gonghui.accounts import auth_views
 from gonghui.api import api
 from gonghui.core import views as core_views
+from gonghui.members import urls_join
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -17,7 +18,8 @@ urlpatterns = [
     path("notices/", include("gonghui.notices.urls")),
     path("jobs/", include("gonghui.jobs.urls")),
     path("api/", api.urls),
+    path("", include(urls_join.public_urlpatterns)),
 ]
 
 # Reachable without login; the route-coverage test checks every other route is protected.
-PUBLIC_URL_NAMES = {"login", "logout", "healthz"}
+PUBLIC_URL_NAMES = {"login", "logout", "healthz"} | urls_join.PUBLIC_NAMES

@@ -33,6 +33,7 @@ MENU: list[tuple[str, list[Item]]] = [
         [
             Item("会员名册", "members:member_list", "members.Member"),
             Item("转会申请", "members:transfer_list", "members.Transfer"),
+            Item("入会申请", "members:join_application_list", "members.JoinApplication"),
         ],
     ),
     (

@@ -527,3 +527,103 @@ class Transfer(ScopedModel):
     @property
     def is_open(self) -> bool:
         return self.state == TransferState.REQUESTED
+
+
+# ---------------------------------------------------------------------------
+# 入会申请: a worker's application from the public join page (QR code or the generic page)
+
+
+class JoinStatus(models.TextChoices):
+    SUBMITTED = "submitted", "待审批"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "未通过"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class JoinSource(models.TextChoices):
+    QR = "qr", "扫码入会"
+    ONLINE_HOME = "online_home", "网上入会"
+    ROUTED = "routed", "按所在地分配"
+
+
+class JoinApplication(ScopedModel):
+    """入会申请. ``org`` is the union applied to (for a routed application, the one it was routed to)."""
+
+    pii_fields = Member.PII_FIELDS
+
+    name = models.CharField("姓名", max_length=50)
+    id_number_cipher = models.TextField("身份证号（密文）", editable=False)
+    id_number_index = models.CharField("身份证号索引", max_length=32, editable=False, db_index=True)
+    id_number_masked = models.CharField("身份证号", max_length=18, editable=False)
+    phone_cipher = models.TextField("手机号（密文）", editable=False)
+    phone_index = models.CharField("手机号索引", max_length=32, editable=False)
+    phone_masked = models.CharField("手机号", max_length=11, editable=False)
+    birth_date = models.DateField("出生日期", editable=False)
+    employer = models.ForeignKey(
+        Employer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="用人单位"
+    )
+    employer_name = models.CharField("工作单位", max_length=100)
+    employer_key = models.CharField("工作单位（规范化）", max_length=100, editable=False, db_index=True)
+    region_code = models.CharField("行政区划代码", max_length=6, blank=True)
+    employment_category = models.CharField(
+        "人员类别", max_length=16, choices=EmploymentCategory.choices, default=EmploymentCategory.EMPLOYEE
+    )
+    new_employment_type = models.CharField(
+        "新就业形态类型", max_length=24, choices=NewEmploymentType.choices, blank=True
+    )
+    consent = models.BooleanField("同意个人信息处理告知", default=False)
+    consent_at = models.DateTimeField("同意时间", null=True, blank=True)
+    consent_version = models.CharField("告知书版本", max_length=20, blank=True)
+    status = models.CharField("状态", max_length=12, choices=JoinStatus.choices, default=JoinStatus.SUBMITTED)
+    source = models.CharField("申请途径", max_length=12, choices=JoinSource.choices, default=JoinSource.QR)
+    due_date = models.DateField("办理期限")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="审批人",
+    )
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    reject_reason = models.CharField("未通过原因", max_length=200, blank=True)
+    member = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="会员"
+    )
+
+    class Meta(ScopedModel.Meta):
+        ordering = ["-created_at", "-pk"]
+        verbose_name = verbose_name_plural = "入会申请"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_index"],
+                condition=Q(status="submitted"),
+                name="joinapplication_one_open_per_person",
+                violation_error_message="您已提交过入会申请，正在审批中，请凭身份证号和手机号查询进度。",
+            ),
+            models.CheckConstraint(
+                condition=Q(consent=True) & Q(consent_at__isnull=False),
+                name="joinapplication_consent_given",
+            ),
+        ]
+        indexes = [models.Index(fields=["org", "status", "due_date"], name="joinapp_org_status_due")]
+
+    def __str__(self) -> str:
+        return f"{self.name}的入会申请"
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:join_application_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == JoinStatus.SUBMITTED
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_date < datetime.date.today()
+
+    def reveal_id_number(self) -> str:
+        return decrypt(self.id_number_cipher, context=ID_NUMBER_CONTEXT)
+
+    def reveal_phone(self) -> str:
+        return decrypt(self.phone_cipher, context=PHONE_CONTEXT)

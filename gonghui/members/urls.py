@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gonghui.members import views
+from gonghui.members import urls_join, views
 
 app_name = "members"
 
@@ -22,3 +22,5 @@ urlpatterns = [
     path("transfers/<int:pk>/reject/", views.TransferRejectView.as_view(), name="transfer_reject"),
     path("transfers/<int:pk>/cancel/", views.TransferCancelView.as_view(), name="transfer_cancel"),
 ]
+
+urlpatterns += urls_join.urlpatterns
