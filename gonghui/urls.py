@@ -12,6 +12,7 @@ urlpatterns = [
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("healthz", core_views.healthz, name="healthz"),
     path("orgs/", include("gonghui.orgs.urls")),
+    path("members/import/", include("gonghui.members.urls_import")),
     path("members/", include("gonghui.members.urls")),
     path("accounts/", include("gonghui.accounts.urls")),
     path("system/", include("gonghui.core.urls")),
