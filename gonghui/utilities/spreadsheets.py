@@ -1,11 +1,12 @@
 """Reading .xlsx / .xls / .ods and .csv files row by row, with clear Chinese errors.
 
-The format is decided by the file's content, not its name (people rename files). Excel
-formats are read with python-calamine: the chosen sheet is parsed once into Rust memory
-(≈1 KB per 12-column row) and rows are then handed to Python one at a time, so a large
-sheet is never a list of Python objects. CSV is streamed with the csv module: the
-encoding (UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK) and the delimiter
-(comma, tab, semicolon) are detected from the first megabyte.
+The format is decided by the file's content, not its name (people rename files). .xlsx is
+streamed from the zip member by our own reader (constant memory apart from the shared-strings
+table; see "streaming .xlsx reader" below). .xls and .ods are read with python-calamine: the
+chosen sheet is parsed once into Rust memory (≈1 KB per 12-column row) and rows are then
+handed to Python one at a time, so a large sheet is never a list of Python objects. CSV is
+streamed with the csv module: the encoding (UTF-8 with or without BOM, UTF-16 with BOM,
+GB18030/GBK) and the delimiter (comma, tab, semicolon) are detected from the first megabyte.
 
 Every problem with the file itself raises ``SpreadsheetError`` with a message for the
 user; nothing else escapes for a bad file.
@@ -21,14 +22,21 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import datetime
+import functools
 import io
 import logging
+import math
 import os
+import posixpath
+import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
+from xml.etree import ElementTree
 
 import python_calamine
 
@@ -202,6 +210,7 @@ class Spreadsheet:
             raise TypeError("source must be a path or a binary file object")
         self.filename = filename or (Path(self._path).name if self._path else getattr(source, "name", "") or "")
         self._workbook: python_calamine.CalamineWorkbook | None = None
+        self._xlsx: _XlsxPackage | None = None
         self._loaded: dict[int, Sheet] = {}
         self._csv: _CsvSheet | None = None
 
@@ -225,6 +234,9 @@ class Spreadsheet:
             with contextlib.suppress(python_calamine.CalamineError):  # already closed
                 self._workbook.close()
             self._workbook = None
+        if self._xlsx is not None:
+            self._xlsx.close()
+            self._xlsx = None
 
     def _binary_stream(self) -> IO[bytes]:
         if self._path is not None:
@@ -272,8 +284,11 @@ class Spreadsheet:
         if not head:
             raise SpreadsheetError("文件是空的（0 字节），请检查后重新上传。", code="empty_file")
         if head.startswith(_ZIP_MAGIC) or head.startswith(b"PK\x05\x06"):
-            self.format = self._zip_format()
-            self._open_calamine()
+            self.format, names = self._zip_format()
+            if self.format == "xlsx" and "xl/workbook.xml" in names:
+                self._open_xlsx()
+            else:
+                self._open_calamine()  # .ods, and .xlsb (binary cells in a zip)
         elif head.startswith(_OLE_MAGIC):
             self.format = "xls"
             self._open_calamine()
@@ -281,7 +296,7 @@ class Spreadsheet:
             self.format = "csv"
             self._csv = self._open_csv(head)
 
-    def _zip_format(self) -> str:
+    def _zip_format(self) -> tuple[str, set[str]]:
         try:
             stream = self._binary_stream()
             try:
@@ -296,9 +311,9 @@ class Spreadsheet:
                 "文件已损坏（压缩结构不完整），无法打开。" + _SAVE_AS_XLSX, code="corrupt_file"
             ) from None
         if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
-            return "xlsx"
+            return "xlsx", names
         if "content.xml" in names and "mimetype" in names:
-            return "ods"
+            return "ods", names
         if "word/document.xml" in names:
             raise SpreadsheetError("这是 Word 文档，不是 Excel 表格。" + _UPLOAD_HINT, code="not_spreadsheet")
         if any(name.startswith("ppt/") for name in names):
@@ -321,6 +336,10 @@ class Spreadsheet:
         except (python_calamine.CalamineError, OSError, ValueError) as error:
             raise self._calamine_error(error) from None
         self._metadata = list(self._workbook.sheets_metadata)
+
+    def _open_xlsx(self) -> None:
+        with _reading():
+            self._xlsx = _XlsxPackage(self)
 
     def _password_error(self) -> SpreadsheetError:
         return SpreadsheetError(
@@ -373,13 +392,24 @@ class Spreadsheet:
     def sheet_names(self) -> list[str]:
         if self._csv is not None:
             return [self._csv.name]
+        if self._xlsx is not None:
+            return [name for name, _hidden, _kind, _member in self._xlsx.sheets]
         return [meta.name for meta in self._metadata]
+
+    def _sheet_count(self) -> int:
+        return len(self._xlsx.sheets) if self._xlsx is not None else len(self._metadata)
 
     def _load(self, index: int) -> Sheet:
         if self._csv is not None:
             return self._csv
         if index in self._loaded:
             return self._loaded[index]
+        if self._xlsx is not None:
+            name, hidden, _kind, member = self._xlsx.sheets[index]
+            with _reading(name):
+                sheet: Sheet = _XlsxStreamSheet(self._xlsx, index=index, name=name, hidden=hidden, member=member)
+            self._loaded[index] = sheet
+            return sheet
         assert self._workbook is not None
         meta = self._metadata[index]
         try:
@@ -393,6 +423,8 @@ class Spreadsheet:
         return sheet
 
     def _is_worksheet(self, index: int) -> bool:
+        if self._xlsx is not None:
+            return self._xlsx.sheets[index][2] == "worksheet"
         return self._metadata[index].typ == python_calamine.SheetTypeEnum.WorkSheet
 
     def sheets(self) -> list[SheetInfo]:
@@ -400,7 +432,7 @@ class Spreadsheet:
         if self._csv is not None:
             return [SheetInfo(0, self._csv.name, self._csv.count_rows())]
         infos = []
-        for index in range(len(self._metadata)):
+        for index in range(self._sheet_count()):
             if not self._is_worksheet(index):
                 continue
             sheet = self._load(index)
@@ -413,7 +445,7 @@ class Spreadsheet:
         if self._csv is not None:
             return [self._csv] if self._csv.has_data() else []
         found = []
-        for index in range(len(self._metadata)):
+        for index in range(self._sheet_count()):
             if not self._is_worksheet(index):
                 continue
             sheet = self._load(index)
@@ -453,10 +485,759 @@ class Spreadsheet:
         raise SpreadsheetError(f"文件中没有工作表“{choice}”，现有的工作表是：{listing}。", code="sheet_not_found")
 
     def _release(self, *, keep: int | None) -> None:
-        """Free parsed sheets other than ``keep`` (each holds its whole sheet in memory)."""
+        """Free parsed sheets other than ``keep`` (a calamine sheet holds its whole sheet in memory)."""
         for index in list(self._loaded):
             if index != keep:
                 del self._loaded[index]
+
+
+# --- streaming .xlsx reader -----------------------------------------------------------------------
+#
+# calamine parses a whole sheet into memory (≈1 GB for a 1,000,000-row roster), so .xlsx is read
+# here straight from the zip member, a few megabytes at a time: a first pass over the compressed
+# sheet finds the used range (which columns and rows hold values: calamine drops empty leading
+# columns) and the merged areas (written after the cell data), the second pass parses rows with
+# compiled regular expressions. Only the shared-strings table is held in memory (a list of str).
+# Values are converted exactly as python-calamine converts them, so .xlsx, .xls and .ods behave
+# alike.
+
+_XLSX_CHUNK = 1 << 20  # decompressed bytes read from the zip member at a time
+_MAX_COLUMNS = 16384
+_REL_TYPES = {
+    "worksheet": "worksheet",
+    "chartsheet": "chartsheet",
+    "dialogsheet": "dialogsheet",
+    "macrosheet": "macrosheet",
+    "xlMacrosheet": "macrosheet",
+}
+_EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
+_MS_PER_DAY = 86_400_000
+_LAST_EXCEL_DAY = datetime.datetime(9999, 12, 31, 23, 59, 59, 999000)
+
+# One cell. Attributes in any order (the repeated groups keep their last capture); the common
+# bodies (<v>…</v> and <is><t>…</t></is>) get their own groups so most cells need no second look.
+# Groups: column letters, style, type, <v> text, inline text, other body, unreadable cell.
+_CELL = re.compile(
+    r'<c(?:\s+r="([A-Z]{1,3})\d*"|\s+s="(\d*)"|\s+t="(\w*)"|\s+[\w:.-]+="[^"]*")*\s*'
+    r"(?:/>|>(?:<v>([^<]*)</v>|<is><t(?:\s[^>]*)?>([^<]*)</t></is>|(.*?))</c>)"
+    r"|(<c)[\s/>]",
+    re.S,
+)
+# The common shapes in one pattern over raw bytes: r, s, t in this order, an optional plain
+# formula, then <v>…</v> or <is><t>…</t></is>, or an empty styled cell. Every other cell
+# matches the last alternative (its row number is then empty), and the piece is parsed
+# with _ROW/_CELL instead.
+_FAST_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?'
+    rb"(?:/>|>(?:<f>[^<]*</f>)?(?:<v>([^<]*)</v>|<is><t>([^<]*)</t></is>)</c>)"
+    rb"|(<c)[\s/>]"  # any other cell: the piece is read by _general_rows
+)
+_ROW = re.compile(r"<row\b([^>]*?)(?:/>|>(.*?)</row>)|</sheetData>", re.S)
+_ROW_NUMBER = re.compile(r"""\br\s*=\s*["'](\d+)""")
+_BODY_V = re.compile(r"<v(?:\s[^>]*)?>([^<]*)</v>")
+_BODY_IS = re.compile(r"<is\b[^>]*?(?:/>|>(.*?)</is>)", re.S)
+_PHONETIC = re.compile(r"<rPh\b.*?</rPh>", re.S)
+_TEXT = re.compile(r"<t(?:\s[^>]*)?>([^<]*)</t>")
+_SHARED = re.compile(r"<si>(?:<t(?:\s[^>]*)?>([^<]*)</t></si>|(.*?)</si>)|<si\s*/>", re.S)
+_ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+_ESCAPED_CHAR = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_PREFIX = re.compile(rb"<(\w+):(?:worksheet|sheetData|sst)\b")
+_DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]*)(\d*)(?::([A-Z]*)(\d*))?"')
+_MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+_REF = re.compile(r"([A-Z]{1,3})(\d+)")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_TIME = re.compile(r"\d{2}:\d{2}:\d{2}(?:\.\d+)?")
+_ISO_DATETIME = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2}(?:\.\d+)?)")
+_COLUMN_INDEX: dict[str, int] = {}
+
+
+def _column_index(letters: str) -> int:
+    """Excel letters → 0-based column index (A → 0, AB → 27)."""
+    index = _COLUMN_INDEX.get(letters)
+    if index is None:
+        index = 0
+        for char in letters:
+            index = index * 26 + ord(char) - 64
+        index -= 1
+        _COLUMN_INDEX[letters] = index
+    return index
+
+
+def _letters_outside(low: int, high: int) -> bytes:
+    """A regex alternation of the column letters left of ``low`` or right of ``high``."""
+    options = [column_letter(index).encode() for index in range(min(low, 702))]
+    if low > 702:
+        options = [rb"[A-Z]", rb"[A-Z]{2}"] + [
+            column_letter(index).encode() for index in range(702, low)
+        ]  # pragma: no cover - a sheet starting beyond column ZZ
+    letters = column_letter(high)
+    # Longer names are always further right; same length: greater at the first differing letter.
+    for position, char in enumerate(letters):
+        if char != "Z":
+            rest = len(letters) - position - 1
+            options.append(letters[:position].encode() + f"[{chr(ord(char) + 1)}-Z]".encode() + (b"[A-Z]" * rest))
+    if len(letters) < 3:
+        options.append(b"[A-Z]{%d,3}" % (len(letters) + 1))
+    return b"|".join(options) or b"(?!)"
+
+
+def _value_cells(letters: bytes) -> re.Pattern[bytes]:
+    """Cells in the given columns that hold a value (a non-empty <v> or an inline string)."""
+    return re.compile(rb'<c r="(' + letters + rb')(\d+)"[^>]*(?<!/)>(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?<(?:v>[^<]|is\b)')
+
+
+# A cell whose first attribute is not r="…" (or that has none). Kept apart from the pattern
+# above: an alternation would lose the literal prefix that makes those searches fast.
+_IRREGULAR_CELL = re.compile(rb'<c(?:[>/]|\s(?!r="))')
+
+
+_ANY_VALUE_CELL = _value_cells(rb"[A-Z]{1,3}")
+
+
+def _unescape(text: str) -> str:
+    """XML entities and Excel's _xHHHH_ escapes (only called when the text holds '&' or '_x')."""
+    if "&" in text:
+        text = _ENTITY.sub(_entity, text)
+    if "_x" in text:
+        text = _ESCAPED_CHAR.sub(lambda match: chr(int(match.group(1), 16)), text)
+    return text
+
+
+def _entity(match: re.Match[str]) -> str:
+    name = match.group(1)
+    if name[0] == "#":
+        try:
+            return chr(int(name[2:], 16) if name[1] == "x" else int(name[1:]))
+        except (ValueError, OverflowError):
+            return match.group(0)
+    return _ENTITIES.get(name, match.group(0))
+
+
+def _rich_text(body: str) -> str:
+    """The text of an <si> or <is> with runs: every <t> except the phonetic (<rPh>) ones."""
+    if "<rPh" in body:
+        body = _PHONETIC.sub("", body)
+    text = "".join(_TEXT.findall(body))
+    return _unescape(text) if "&" in text or "_x" in text else text
+
+
+def _excel_datetime(serial: float, kind: str, date1904: bool) -> Any:
+    """A date-formatted number as python-calamine returns it (time, date, datetime or timedelta)."""
+    try:
+        if kind == "td":
+            return datetime.timedelta(milliseconds=math.floor(serial * _MS_PER_DAY + 0.5))
+        days = serial + 1462 if date1904 else (serial if serial >= 60 else serial + 1)
+        moment = _EXCEL_EPOCH + datetime.timedelta(milliseconds=math.floor(days * _MS_PER_DAY + 0.5))
+    except (OverflowError, ValueError):
+        return serial
+    if serial < 1:
+        return moment.time()
+    if serial == int(serial):
+        return moment.date()
+    return moment
+
+
+def _iso_value(text: str) -> Any:
+    """A t="d" cell: ISO date, time or date-time; anything else stays text."""
+    try:
+        if _ISO_DATETIME.fullmatch(text):
+            return datetime.datetime.fromisoformat(text)
+        if _ISO_DATE.fullmatch(text):
+            return datetime.date.fromisoformat(text)
+        if _ISO_TIME.fullmatch(text):
+            return datetime.time.fromisoformat(text)
+    except ValueError:
+        pass
+    return text
+
+
+def _number_format_kind(code: str) -> str | None:
+    """'dt' for a date/time number format, 'td' for a duration ([h]:mm), None otherwise.
+
+    Same rules as calamine: only the first section counts; quoted text, escaped characters
+    and [colour]/[condition] brackets are skipped; y m d h s (or a/p after AM/PM) mean a date.
+    """
+    escaped = quoted = ampm = hms = False
+    brackets = 0
+    previous = " "
+    for char in code:
+        if escaped:
+            escaped = False
+        elif char in "_\\*":
+            escaped = True
+        elif quoted:
+            quoted = char != '"'
+        elif char == '"':
+            quoted = True
+        elif char == ";":
+            return None
+        elif char == "[":
+            brackets += 1
+        elif char == "]" and brackets == 1 and hms:
+            return "td"
+        elif char == "]":
+            brackets = max(brackets - 1, 0)
+        elif brackets == 0 and not ampm and char in "aA":
+            ampm = True
+        elif brackets == 0 and char in ("pmMP/" if ampm else "dmhysDMHYS"):
+            return "dt"
+        elif not (hms and char.lower() == previous.lower()):
+            hms = previous == "[" and char in "mhsMHS"
+        previous = char
+    return None
+
+
+def _builtin_format_kind(number_format: int) -> str | None:
+    if 14 <= number_format <= 22 or number_format in (45, 47):
+        return "dt"
+    return "td" if number_format == 46 else None
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _text_chunks(member: IO[bytes], prefix: bytes | None, end_tag: str, stop_tag: str) -> Iterator[str]:
+    """Decoded text of a zip member in pieces that end after ``end_tag``; stops at ``stop_tag``."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    strip = re.compile(r"<(/?)" + re.escape(prefix.decode()) + ":") if prefix else None
+    pending = ""
+    while True:
+        data = member.read(_XLSX_CHUNK)
+        text = pending + decoder.decode(data, final=not data)
+        if strip is not None:
+            text = strip.sub(r"<\1", text)
+        stop = text.find(stop_tag)
+        if stop >= 0 or not data:
+            piece = text if stop < 0 else text[:stop]
+            yield piece.replace("\r\n", "\n").replace("\r", "\n") if "\r" in piece else piece
+            return
+        cut = text.rfind(end_tag)
+        if cut < 0:
+            pending = text
+            continue
+        cut += len(end_tag)
+        piece, pending = text[:cut], text[cut:]
+        if "\r" in piece:  # XML line-end normalisation (a CR LF pair never straddles a cut)
+            piece = piece.replace("\r\n", "\n").replace("\r", "\n")
+        yield piece
+
+
+def _row_chunks(member: IO[bytes], prefix: bytes | None) -> Iterator[bytes]:
+    """Raw pieces of a sheet that end after a </row>, up to </sheetData>, line ends normalised."""
+    strip = re.compile(rb"<(/?)" + re.escape(prefix) + rb":") if prefix else None
+    pending = b""
+    while True:
+        data = member.read(_XLSX_CHUNK)
+        buffer = pending + data
+        if strip is not None:
+            buffer = strip.sub(rb"<\1", buffer)
+        stop = buffer.find(b"</sheetData>")
+        if stop >= 0 or not data:
+            piece = buffer if stop < 0 else buffer[:stop]
+            yield piece.replace(b"\r\n", b"\n").replace(b"\r", b"\n") if b"\r" in piece else piece
+            return
+        cut = buffer.rfind(b"</row>")
+        if cut < 0:
+            pending = buffer
+            continue
+        piece, pending = buffer[: cut + 6], buffer[cut + 6 :]
+        if b"\r" in piece:  # XML line-end normalisation (a CR LF pair never straddles a cut)
+            piece = piece.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        yield piece
+
+
+def _byte_chunks(member: IO[bytes], prefix: bytes | None) -> Iterator[bytes]:
+    """Raw pieces of a zip member that end after a </row> or, past the cells, after any tag."""
+    strip = re.compile(rb"<(/?)" + re.escape(prefix) + rb":") if prefix else None
+    pending = b""
+    while True:
+        data = member.read(_XLSX_CHUNK)
+        buffer = pending + data
+        if strip is not None:
+            buffer = strip.sub(rb"<\1", buffer)
+        if not data:
+            yield buffer
+            return
+        cut = buffer.rfind(b"</row>")
+        if cut >= 0:
+            cut += 6
+        elif b"</sheetData>" in buffer or b"<sheetData/>" in buffer:
+            cut = buffer.rfind(b">") + 1
+        else:
+            pending = buffer
+            continue
+        yield buffer[:cut]
+        pending = buffer[cut:]
+
+
+class _XlsxPackage:
+    """The parts of an .xlsx shared by its sheets: sheet list, styles, shared strings."""
+
+    def __init__(self, book: Spreadsheet) -> None:
+        self._book = book
+        self._source = book._binary_stream()
+        try:
+            self.zip = zipfile.ZipFile(self._source)
+            self._read_workbook()
+        except BaseException:
+            self.close()
+            raise
+
+    def _read_workbook(self) -> None:
+        self._names = {name.lower(): name for name in self.zip.namelist()}
+        self.date1904 = False
+        self.sheets: list[tuple[str, bool, str, str]] = []  # (name, hidden, kind, member)
+        self._shared: list[str] | None = None
+        rels = self._relationships("xl/_rels/workbook.xml.rels", "xl")
+        workbook = self._xml("xl/workbook.xml")
+        for element in workbook.iter():
+            tag = _local(element.tag)
+            if tag == "workbookPr":
+                self.date1904 = element.get("date1904", "").lower() in ("1", "true", "on")
+            elif tag == "sheet":
+                rel_id = next((value for key, value in element.attrib.items() if _local(key) == "id"), "")
+                kind, member = rels.get(rel_id, ("", ""))
+                hidden = element.get("state", "visible") != "visible"
+                self.sheets.append((element.get("name", ""), hidden, kind, member))
+        self._shared_member = next((m for k, m in rels.values() if k == "sharedStrings"), "xl/sharedStrings.xml")
+        styles_member = next((m for k, m in rels.values() if k == "styles"), "xl/styles.xml")
+        self.date_styles = self._date_styles(styles_member)
+        self.date_byte_styles = {style.encode(): kind for style, kind in self.date_styles.items()}
+
+    def close(self) -> None:
+        if hasattr(self, "zip"):
+            self.zip.close()
+        if self._book._owns_stream(self._source):
+            self._source.close()
+
+    def member(self, name: str) -> str | None:
+        return self._names.get(name.lower())
+
+    def open(self, name: str) -> IO[bytes]:
+        member = self.member(name)
+        if member is None:
+            raise KeyError(name)
+        return self.zip.open(member)
+
+    def _xml(self, name: str) -> ElementTree.Element:
+        with self.open(name) as handle:
+            return ElementTree.parse(handle).getroot()
+
+    def _relationships(self, name: str, folder: str) -> dict[str, tuple[str, str]]:
+        """Relationship id → (kind, member path)."""
+        if self.member(name) is None:
+            return {}
+        found = {}
+        for element in self._xml(name).iter():
+            if _local(element.tag) != "Relationship":
+                continue
+            kind = element.get("Type", "").rpartition("/")[2]
+            target = element.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+            found[element.get("Id", "")] = (_REL_TYPES.get(kind, kind), posixpath.normpath(path))
+        return found
+
+    def _date_styles(self, name: str) -> dict[str, str]:
+        """Style index (as written in s="…") → 'dt' or 'td' for the date/duration formats."""
+        if self.member(name) is None:
+            return {}
+        root = self._xml(name)
+        custom: dict[int, str | None] = {}
+        kinds: dict[str, str] = {}
+        for element in root.iter():
+            tag = _local(element.tag)
+            if tag == "numFmt":
+                with contextlib.suppress(ValueError):
+                    custom[int(element.get("numFmtId", ""))] = _number_format_kind(element.get("formatCode", ""))
+            elif tag == "cellXfs":
+                for index, xf in enumerate(child for child in element if _local(child.tag) == "xf"):
+                    try:
+                        number_format = int(xf.get("numFmtId", "0"))
+                    except ValueError:
+                        continue
+                    kind = custom[number_format] if number_format in custom else _builtin_format_kind(number_format)
+                    if kind:
+                        kinds[str(index)] = kind
+        return kinds
+
+    def shared_strings(self) -> list[str]:
+        if self._shared is None:
+            strings: list[str] = []
+            if self.member(self._shared_member) is not None:
+                with self.open(self._shared_member) as handle:
+                    head = handle.read(4096)
+                    match = _PREFIX.search(head)
+                with self.open(self._shared_member) as handle:
+                    for text in _text_chunks(handle, match.group(1) if match else None, "</si>", "</sst>"):
+                        for simple, rich in _SHARED.findall(text):
+                            if rich:
+                                strings.append(_rich_text(rich))
+                            elif "&" in simple or "_x" in simple:
+                                strings.append(_unescape(simple))
+                            else:
+                                strings.append(simple)
+            self._shared = strings
+        return self._shared
+
+
+class _XlsxStreamSheet(Sheet):
+    """One worksheet of an .xlsx, parsed from the zip member on every ``rows()`` call."""
+
+    def __init__(self, package: _XlsxPackage, *, index: int, name: str, hidden: bool, member: str) -> None:
+        self.name = name
+        self.index = index
+        self.hidden = hidden
+        self._package = package
+        self._member = member
+        with package.open(member) as handle:
+            head = handle.read(1 << 16)
+        prefix = _PREFIX.search(head)
+        self._prefix = prefix.group(1) if prefix else None
+        if self._prefix:
+            head = re.sub(rb"<(/?)" + re.escape(self._prefix) + rb":", rb"<\1", head)
+        dimension = _DIMENSION.search(head)
+        self.estimated_rows = (
+            int(dimension.group(4) or dimension.group(2)) if dimension and dimension.group(2) else None
+        )
+        self._bounds: tuple[int, int, int] | None = None  # (first column, last column, last row)
+        self._merged: list[tuple[int, int, int, int]] = []
+
+    # The used range and the merged areas need one pass over the sheet; done on first use.
+
+    @property
+    def first_column(self) -> int:
+        return self._scan()[0]
+
+    @property
+    def merged(self) -> list[tuple[int, int, int, int]]:
+        self._scan()
+        return self._merged
+
+    def _scan(self) -> tuple[int, int, int]:
+        if self._bounds is None:
+            with _reading(self.name):
+                try:
+                    self._bounds = self._quick_scan()
+                except _IrregularCells:
+                    self._bounds = self._full_scan()
+        return self._bounds
+
+    def _quick_scan(self) -> tuple[int, int, int]:
+        """The used range from the raw bytes: only cells outside the range found so far are looked at."""
+        low = high = -1
+        last_row = 0
+        pattern = _ANY_VALUE_CELL
+        merges: list[tuple[int, int, int, int]] = []
+        with self._package.open(self._member) as handle:
+            for piece in _byte_chunks(handle, self._prefix):
+                if b"<mergeCell" in piece:
+                    merges.extend(_merge_refs(piece))
+                if _IRREGULAR_CELL.search(piece):
+                    raise _IrregularCells  # cells without r="…" first: read them the slow way
+                position = 0
+                while match := pattern.search(piece, position):
+                    column = _column_index(match.group(1).decode())
+                    low = column if low < 0 else min(low, column)
+                    high = max(high, column)
+                    pattern = _value_cells(_letters_outside(low, high))
+                    position = match.end()
+                if low < 0:
+                    continue
+                end = len(piece)
+                while end > 0:  # the last row of this piece that holds a value
+                    start = max(piece.rfind(b"<row", 0, end), 0)
+                    match = _ANY_VALUE_CELL.search(piece, start, end)
+                    if match:
+                        last_row = max(last_row, int(match.group(2)))
+                        break
+                    end = start
+        self._merged = self._relative(merges, low)
+        return (max(low, 0), high, last_row)
+
+    def _full_scan(self) -> tuple[int, int, int]:
+        """The used range by parsing every cell (sheets whose cells lack r="…")."""
+        low = high = -1
+        last_row = 0
+        for number, cells in self._cells():
+            for column, value in cells:
+                if value is not _EMPTY:
+                    low = column if low < 0 else min(low, column)
+                    high = max(high, column)
+                    last_row = number
+        merges: list[tuple[int, int, int, int]] = []
+        with self._package.open(self._member) as handle:
+            for piece in _byte_chunks(handle, self._prefix):
+                if b"<mergeCell" in piece:
+                    merges.extend(_merge_refs(piece))
+        self._merged = self._relative(merges, low)
+        return (max(low, 0), high, last_row)
+
+    @staticmethod
+    def _relative(merges: list[tuple[int, int, int, int]], low: int) -> list[tuple[int, int, int, int]]:
+        low = max(low, 0)
+        return [(row0, col0 - low, row1, col1 - low) for row0, col0, row1, col1 in merges]
+
+    def _cells(self) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
+        """Every row as (row number, [(column, value)]), values as in rows() or _EMPTY (slow, general)."""
+        convert = _CellConverter(self._package)
+        number = 0
+        with self._package.open(self._member) as handle:
+            for text in _text_chunks(handle, self._prefix, "</row>", "</sheetData>"):
+                for attributes, content in _ROW.findall(text):
+                    if not content:
+                        continue
+                    found = _ROW_NUMBER.search(attributes)
+                    number = int(found.group(1)) if found else number + 1
+                    column = -1
+                    cells = []
+                    for match in _CELL.finditer(content):
+                        letters, style, kind, value, inline, body, bad = match.groups("")
+                        if bad:
+                            raise _UnreadableCell
+                        column = _column_index(letters) if letters else column + 1
+                        cells.append((column, convert.cell(match.group(0), style, kind, value, inline, body)))
+                    yield number, cells
+
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        with _reading(self.name):
+            yield from self._rows()
+
+    def _rows(self) -> Iterator[tuple[int, list[Any]]]:
+        low, high, last_row = self._scan()
+        if not last_row:
+            return
+        width = high - low + 1
+        expected = 1  # the next row number to hand out
+        number = 0  # the last row number seen (rows without r="…" count on from it)
+        with self._package.open(self._member) as handle:
+            for piece in _row_chunks(handle, self._prefix):
+                start_number = number
+                try:
+                    parsed = self._fast_rows(piece, low, width)
+                    for number, values in parsed:
+                        if number > last_row:
+                            if not _row_is_empty(values):  # rows out of order: the scan took a wrong last row
+                                raise self._disorder(number)
+                            return
+                        if number < expected:
+                            raise self._disorder(number)
+                        while expected < number:
+                            yield expected, [""] * width
+                            expected += 1
+                        yield number, values
+                        expected = number + 1
+                except _UnusualCell:  # some cell has another shape: read this piece element by element
+                    for number, values in self._general_rows(piece.decode(), low, width, start_number):
+                        if number > last_row:
+                            if not _row_is_empty(values):
+                                raise self._disorder(number) from None
+                            return
+                        if number < expected:
+                            if number <= start_number:
+                                raise self._disorder(number) from None
+                            continue  # handed out before the unusual cell was met
+                        while expected < number:
+                            yield expected, [""] * width
+                            expected += 1
+                        yield number, values
+                        expected = number + 1
+        while expected <= last_row:
+            yield expected, [""] * width
+            expected += 1
+
+    def _disorder(self, number: int) -> SpreadsheetError:
+        return SpreadsheetError(
+            f"工作表“{self.name}”的行顺序异常（第 {number} 行出现了两次或顺序颠倒）。" + _SAVE_AS_XLSX,
+            code="corrupt_file",
+        )
+
+    def _fast_rows(self, piece: bytes, low: int, width: int) -> Iterator[tuple[int, list[Any]]]:
+        """Rows of a piece whose cells all match _FAST_CELL (what Excel, WPS and Python writers produce)."""
+        package = self._package
+        shared = package.shared_strings()
+        date_styles = package.date_byte_styles
+        date1904 = package.date1904
+        positions = _positions(low, width)
+        convert = _CellConverter(package)
+        plain = b"&" not in piece and b"_x" not in piece  # no entity or _xHHHH_ escape anywhere
+        current = None
+        values: list[Any] = []
+        for letters, row, style, kind, value, inline, unusual in _FAST_CELL.findall(piece):
+            if row != current:
+                if unusual:
+                    raise _UnusualCell
+                if current is not None:
+                    yield int(current), values
+                current = row
+                values = [""] * width
+            position = positions.get(letters)
+            if position is None:
+                continue
+            if inline:
+                text = inline.decode()
+                values[position] = text if plain or ("&" not in text and "_x" not in text) else _unescape(text)
+            elif value:
+                if not kind or kind == b"n":
+                    try:
+                        number = float(value)
+                    except ValueError:
+                        values[position] = _unescape(value.decode())
+                        continue
+                    date_kind = date_styles.get(style) if style else None
+                    if date_kind:
+                        values[position] = _excel_datetime(number, date_kind, date1904)
+                    elif b"_" in value or value.strip() != value:
+                        values[position] = value.decode()  # float() is laxer than Excel
+                    else:
+                        values[position] = number
+                elif kind == b"s":
+                    values[position] = shared[int(value)]
+                else:
+                    converted = convert.typed(value.decode(), style.decode(), kind.decode())
+                    if converted is not _EMPTY:
+                        values[position] = converted
+        if current is not None:
+            yield int(current), values
+
+    def _general_rows(self, text: str, low: int, width: int, number: int) -> Iterator[tuple[int, list[Any]]]:
+        """Rows parsed element by element (any attribute order, cells or rows without r="…")."""
+        convert = _CellConverter(self._package)
+        columns = _column_map()
+        for attributes, content in _ROW.findall(text):
+            if not content:
+                continue
+            found = _ROW_NUMBER.search(attributes) if attributes else None
+            number = int(found.group(1)) if found else number + 1
+            values = [""] * width
+            column = -1
+            for match in _CELL.finditer(content):
+                letters, style, kind, value, inline, body, bad = match.groups("")
+                if bad:
+                    raise _UnreadableCell
+                column = columns[letters] if letters else column + 1
+                position = column - low
+                if 0 <= position < width:
+                    converted = convert.cell(match.group(0), style, kind, value, inline, body)
+                    if converted is not _EMPTY:
+                        values[position] = converted
+            yield number, values
+
+    def has_data(self) -> bool:
+        if not self._scan()[2]:
+            return False
+        return super().has_data()
+
+
+@contextlib.contextmanager
+def _reading(sheet_name: str | None = None) -> Iterator[None]:
+    """Problems inside the .xlsx package → SpreadsheetError, as calamine's errors are."""
+    try:
+        yield
+    except SpreadsheetError:
+        raise
+    except _UnreadableCell:
+        raise SpreadsheetError(
+            f"工作表“{sheet_name}”中有无法识别的单元格格式。" + _SAVE_AS_XLSX, code="corrupt_file"
+        ) from None
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ElementTree.ParseError,
+        OSError,
+        EOFError,
+        ValueError,
+        KeyError,
+        IndexError,
+        zlib.error,
+    ) as error:
+        logger.warning("xlsx could not be read: %s", type(error).__name__)
+        raise SpreadsheetError(
+            "文件已损坏或不是有效的 Excel 文件，无法读取。" + _SAVE_AS_XLSX, code="corrupt_file"
+        ) from None
+
+
+class _IrregularCells(Exception):
+    """The sheet's cells do not all start with r="…": the quick scan cannot be used."""
+
+
+class _UnusualCell(Exception):
+    """A cell _FAST_CELL does not cover."""
+
+
+class _UnreadableCell(Exception):
+    """A <c> element the parser does not understand."""
+
+
+_EMPTY = object()  # a cell without a value (calamine leaves it out of the used range)
+_COLUMNS: dict[str, int] = {}
+
+
+@functools.lru_cache(maxsize=8)
+def _positions(low: int, width: int) -> dict[bytes, int]:
+    """Column letters (bytes) → position in the value list, for the columns of the used range."""
+    return {column_letter(index).encode(): index - low for index in range(low, low + width)}
+
+
+def _column_map() -> dict[str, int]:
+    if not _COLUMNS:
+        for index in range(_MAX_COLUMNS):
+            _COLUMNS[column_letter(index)] = index
+    return _COLUMNS
+
+
+def _merge_refs(piece: bytes) -> Iterator[tuple[int, int, int, int]]:
+    for first, row0, last, row1 in _MERGE.findall(piece):
+        col0 = _column_index(first.decode())
+        yield (int(row0), col0, int(row1 or row0), _column_index(last.decode()) if last else col0)
+
+
+class _CellConverter:
+    """Cell values as python-calamine returns them, for the cells the fast path leaves over."""
+
+    def __init__(self, package: _XlsxPackage) -> None:
+        self._package = package
+        self._date_styles = package.date_styles
+        self._date1904 = package.date1904
+
+    def cell(self, whole: str, style: str, kind: str, value: str, inline: str, body: str) -> Any:
+        if "<is" in whole:
+            if body:
+                found = _BODY_IS.search(body)
+                return _rich_text(found.group(1) or "") if found else ""
+            return _unescape(inline) if "&" in inline or "_x" in inline else inline
+        if kind == "inlineStr":
+            return _EMPTY
+        if not value:
+            found = _BODY_V.search(whole)
+            if found is None:
+                return _EMPTY
+            value = found.group(1)
+        if not value:
+            return "" if kind in ("str", "d") else _EMPTY
+        return self.typed(value, style, kind)
+
+    def typed(self, value: str, style: str, kind: str) -> Any:
+        if not kind or kind == "n":
+            try:
+                number = float(value)
+            except ValueError:
+                return _unescape(value)
+            if "_" in value or value.strip() != value:
+                return value
+            date_kind = self._date_styles.get(style) if style else None
+            return _excel_datetime(number, date_kind, self._date1904) if date_kind else number
+        if kind == "s":
+            return self._package.shared_strings()[int(value)]
+        if kind == "b":
+            return value != "0"
+        if kind == "e":
+            return ""  # python-calamine shows error cells (#N/A, #DIV/0!…) as empty
+        if kind == "inlineStr":
+            return _EMPTY
+        text = _unescape(value) if "&" in value or "_x" in value else value
+        return _iso_value(text) if kind == "d" else text
 
 
 def _detect_encoding(head: bytes) -> str:
