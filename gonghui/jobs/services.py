@@ -46,6 +46,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connections, transaction
 from django.db.models import F
@@ -86,6 +87,10 @@ class JobOutcome:
 
     Give the file as ``content`` (bytes) or as ``path`` (a temporary file the handler wrote,
     moved into storage and then removed); ``filename`` is the name the user downloads.
+    ``cleanup`` names files in default storage the job has consumed (an uploaded file): they are
+    deleted only once the job is recorded as succeeded. A handler must not delete such a file
+    itself: a worker killed after that but before the job was recorded leaves the job running,
+    and the re-queued run needs the file again.
     """
 
     message: str = ""
@@ -93,6 +98,7 @@ class JobOutcome:
     content: bytes | None = None
     path: str | Path | None = None
     filename: str = ""
+    cleanup: list[str] = field(default_factory=list)
 
 
 Progress = Callable[..., None]
@@ -389,8 +395,15 @@ def _succeed(job: Job, attempt: int, progress: JobProgress, outcome: Any) -> str
         progress_done=done,
         progress_total=max(progress.total, done),
     )
-    if status != JobStatus.SUCCEEDED and stored:
-        file_field.storage.delete(stored)
+    if status != JobStatus.SUCCEEDED:
+        if stored:
+            file_field.storage.delete(stored)
+        return status  # superseded: the run that has the job now still needs the inputs
+    for name in outcome.cleanup:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.exception("job %s: could not delete a consumed input file", job.pk)
     return status
 
 

@@ -83,6 +83,7 @@ def run_import(job: Job, progress) -> JobOutcome:
                 filename=params.get("filename") or path,
                 sheet=params.get("sheet") or None,
                 mode=params.get("mode") or "valid-only",
+                keep_rows="auto",
                 progress=lambda done, total: progress(done, total),
             )
     except SpreadsheetError as error:
@@ -97,8 +98,6 @@ def run_import(job: Job, progress) -> JobOutcome:
         report.to_xlsx(out)
     finally:
         report.close()
-    # Removed only now: a run killed before this point is re-queued and needs the file again.
-    default_storage.delete(upload)
     summary = {key: value for key, value in report.as_dict().items() if key != "errors"}
     stem = Path(params.get("filename") or "花名册").stem[:60]
     return JobOutcome(
@@ -106,6 +105,8 @@ def run_import(job: Job, progress) -> JobOutcome:
         summary=summary,
         path=out,
         filename=f"{stem}_导入结果.xlsx",
+        # removed once the job is recorded as done: a run killed before that is re-queued and needs it
+        cleanup=[upload],
     )
 
 

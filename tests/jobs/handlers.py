@@ -119,3 +119,19 @@ def sleepy(job, progress):
         time.sleep(60)
     progress(2, 2)
     return {"attempt": job.attempts}
+
+
+@job_handler("tests.consume_input")
+def consume_input(job, progress):
+    """Reads an uploaded file and leaves its removal to the framework (``cleanup``)."""
+    from django.core.files.storage import default_storage
+    from django.db.models import F
+
+    from gonghui.jobs.models import Job
+
+    with default_storage.open(job.params["input"]) as handle:
+        size = len(handle.read())
+    if job.params.get("superseded"):
+        # meanwhile recovery thought this worker dead and gave the job to another run
+        Job.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1)
+    return JobOutcome(summary={"bytes": size}, cleanup=[job.params["input"]])

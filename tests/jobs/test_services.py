@@ -231,6 +231,31 @@ def test_a_superseded_run_cannot_overwrite_the_new_run(world):
     assert job.status == JobStatus.RUNNING and job.attempts == 2 and job.message != "late"
 
 
+def test_a_consumed_input_file_is_deleted_only_once_the_job_has_succeeded(world):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("imports/roster.xlsx", ContentFile(b"12345"))
+    job = submit(world.wujin_admin, kind="tests.consume_input", params={"input": name})
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and job.result_summary == {"bytes": 5}
+    assert not default_storage.exists(name)
+
+
+def test_a_superseded_run_leaves_the_input_file_to_the_run_that_has_the_job(world):
+    """A run that finishes after recovery gave its job away must not take the new run's input with it."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("imports/roster.xlsx", ContentFile(b"12345"))
+    job = submit(world.wujin_admin, kind="tests.consume_input", params={"input": name, "superseded": True})
+    run_worker()
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (JobStatus.RUNNING, 2)
+    assert default_storage.exists(name)
+
+
 # --- delete and prune ----------------------------------------------------------------------
 
 
