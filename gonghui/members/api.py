@@ -1,6 +1,8 @@
 """Members over JSON: the same selectors, services and restrict as the pages.
 
-Responses carry only the masked ID and phone (computed at write time); the API never decrypts.
+Responses carry only the masked ID and phone (computed at write time). The one exception is
+``POST /members/{id}/reveal``: permission-checked exactly as the page's 显示完整信息, logged in the
+operation log without the values, and answered with ``Cache-Control: no-store``.
 """
 
 import datetime
@@ -8,12 +10,13 @@ from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from gonghui.core.api_utils import raise_api_error, require_permission
+from gonghui.core.middleware import mark_operation
 from gonghui.core.querysets import get_restricted_or_404
 from gonghui.members import selectors, services
 from gonghui.members.models import (
@@ -26,6 +29,7 @@ from gonghui.members.models import (
     NewEmploymentType,
     PoliticalStatus,
 )
+from gonghui.members.views import FULL_PII_DENIED
 from gonghui.orgs.models import Employer, Organization
 
 router = Router(tags=["会员"])
@@ -175,6 +179,25 @@ def lookup_members(request, payload: LookupIn):
 @router.get("/members/{pk}", response=MemberOut, summary="会员详情")
 def get_member(request, pk: int):
     return get_restricted_or_404(Member.objects.select_related("org"), request.user, "view", pk=pk)
+
+
+class RevealOut(Schema):
+    id_number: str = Field(..., description="完整的公民身份号码")
+    phone: str = Field(..., description="完整的手机号码；无手机号为空")
+
+
+@router.post("/members/{int:pk}/reveal", response=RevealOut, summary="查看会员完整个人信息（记录日志）")
+def reveal_member(request, pk: int, response: HttpResponse):
+    """The full ID number and phone of one member, for a role with 查看完整个人信息 over that member.
+
+    Out of scope → 404, without the permission → 403. Every call is logged (who, which member,
+    never the values); a POST so that nothing sensitive is cached or prefetched."""
+    member = get_restricted_or_404(Member, request.user, "view", pk=pk)
+    if not selectors.may_view_full_pii(request.user, member):
+        raise HttpError(403, FULL_PII_DENIED)
+    mark_operation(request, f"查看会员完整个人信息：{member.pk}")
+    response["Cache-Control"] = "no-store"
+    return {"id_number": member.reveal_id_number(), "phone": member.reveal_phone()}
 
 
 @router.post("/members", response={201: MemberOut}, summary="会员入会登记")

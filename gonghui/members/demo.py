@@ -11,6 +11,12 @@ and rows are validated with ``Member.clean()``; the database constraints check t
 Bulk inserts send no signals, so demo data does not flood the change log.
 
 Idempotent: nothing happens when the demo unions already have members.
+
+``load_demo_requests`` (run by ``load_demo_members``) adds the work waiting on the unions:
+join applications in several unions (pending, a few overdue, approved and linked to the member
+they created, rejected with a reason, withdrawn), a cluster of applicants naming the same
+employer without a union in one town (a 建会线索), and a few pending transfers. It too runs
+once: nothing happens when the demo unions already have join applications.
 """
 
 from __future__ import annotations
@@ -20,23 +26,31 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from faker import Faker
 
+from gonghui.members import join
 from gonghui.members.models import (
     MEMBER_UNION_TYPES,
     Education,
     EmploymentCategory,
     EventKind,
     Gender,
+    JoinApplication,
+    JoinSource,
+    JoinStatus,
     Member,
     MembershipEvent,
     MemberStatus,
     NewEmploymentType,
     PoliticalStatus,
+    Transfer,
+    TransferSource,
+    TransferState,
     add_years,
     seal_id_number,
     seal_phone,
@@ -91,6 +105,8 @@ MINORITIES = ("03", "06", "08", "11", "15", "02")
 class DemoMembersResult:
     created: int = 0
     skipped: bool = False
+    applications: int = 0  # join applications added by load_demo_requests
+    transfers: int = 0  # pending transfers added by load_demo_requests
 
 
 class _Person:
@@ -235,7 +251,15 @@ def load_demo_members(*, scale: float = 1.0, seed: int = DEFAULT_SEED) -> DemoMe
     if scale <= 0:
         raise ValueError("scale must be positive")
     if Member.objects.filter(org__is_demo=True).exists():
-        return DemoMembersResult(skipped=True)
+        result = DemoMembersResult(skipped=True)
+    else:
+        result = _load_members(scale=scale, seed=seed)
+    requests = load_demo_requests(seed=seed)
+    result.applications, result.transfers = requests.applications, requests.transfers
+    return result
+
+
+def _load_members(*, scale: float, seed: int) -> DemoMembersResult:
     unions = _demo_unions()
     if not unions:
         return DemoMembersResult()
@@ -342,7 +366,7 @@ def load_demo_members(*, scale: float = 1.0, seed: int = DEFAULT_SEED) -> DemoMe
                 )
                 event_rows.append(event)
         _insert(MembershipEvent, event_rows)
-        _reset_sequences()
+        _reset_sequences(Member, MembershipEvent)
     return DemoMembersResult(created=len(rows))
 
 
@@ -386,9 +410,9 @@ def _insert(model, objects: list) -> None:
             cursor.executemany(sql, params)
 
 
-def _reset_sequences() -> None:
+def _reset_sequences(*models) -> None:
     """After explicit ids, move PostgreSQL's id sequences past them (SQLite needs nothing)."""
-    statements = connection.ops.sequence_reset_sql(no_style(), [Member, MembershipEvent])
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models))
     if statements:
         with connection.cursor() as cursor:
             for statement in statements:
@@ -402,3 +426,316 @@ def _existing_indexes(indexes: set[str]) -> set[str]:
         chunk = ordered[start : start + 900]
         found.update(Member.objects.filter(id_number_index__in=chunk).values_list("id_number_index", flat=True))
     return found
+
+
+# ---------------------------------------------------------------------------
+# Join applications and pending transfers: the work waiting on the demo unions
+
+CHAIR_UNION_CODE = "GH320412-01-001"  # the demo chair's union (chair_demo): most of the queue is here
+LEAD_TOWN_CODE = "GH320412-01"  # 湖塘镇: where several applicants name the same employer without a union
+OTHER_UNIONS = 5  # unions in other places that also get applications
+REJECT_REASONS = (
+    "经核实，申请人不在本单位工作，请向实际工作单位工会申请。",
+    "申请人已在其他单位工会办理入会，无需重复申请。",
+    "所填工作单位与劳动合同不一致，请核对后重新申请。",
+)
+TRANSFER_REASONS = ("已调入新单位工作", "工作单位变更", "随企业搬迁调整工作地点")
+
+
+@dataclass
+class DemoRequestsResult:
+    applications: int = 0
+    transfers: int = 0
+    skipped: bool = False
+
+
+def _at(day: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+
+
+class _Applicants:
+    """New people (not registered anywhere) who apply; their numbers never clash with a member's."""
+
+    def __init__(self, seed: int):
+        self.rng = random.Random(f"{seed}:join:people")
+        self.faker = Faker("zh_CN")
+        self.faker.seed_instance(f"{seed}:join:faker")
+        self.used: set[str] = set()
+
+    def person(self, region_code: str) -> tuple[str, str, str, datetime.date]:
+        rng = self.rng
+        male = rng.random() < 0.6
+        birth = _date_between(rng, datetime.date(1970, 1, 1), datetime.date(2004, 12, 31))
+        area = region_code if not region_code.endswith("00") else rng.choice(LOCAL_AREAS)
+        if rng.random() < 0.3:
+            area = rng.choice(MIGRANT_AREAS)
+        while True:
+            number = make_id_number(area, birth, rng.randint(0, 499) * 2 + (1 if male else 0))
+            if number not in self.used:
+                self.used.add(number)
+                break
+        name = self.faker.name_male() if male else self.faker.name_female()
+        phone = f"1{rng.choice('3589')}{rng.randint(0, 999_999_999):09d}"
+        return name, number, phone, birth
+
+
+def _application(
+    union: Organization,
+    *,
+    name: str,
+    number: str,
+    phone: str,
+    birth: datetime.date,
+    employer: Employer | None,
+    employer_name: str,
+    category: str,
+    new_type: str,
+    source: str,
+    status: str,
+    created: datetime.datetime,
+) -> JoinApplication:
+    id_sealed, phone_sealed = seal_id_number(number), seal_phone(phone)
+    application = JoinApplication(
+        org=union,
+        name=name,
+        id_number_cipher=id_sealed.cipher,
+        id_number_index=id_sealed.index,
+        id_number_masked=id_sealed.masked,
+        phone_cipher=phone_sealed.cipher,
+        phone_index=phone_sealed.index,
+        phone_masked=phone_sealed.masked,
+        birth_date=birth,
+        employer=employer,
+        employer_name=employer_name[:100],
+        employer_key=join.normalize_employer_name(employer_name),
+        region_code=employer.region_code if employer else union.region_code,
+        employment_category=category,
+        new_employment_type=new_type,
+        consent=True,
+        consent_at=created,
+        consent_version=join.CONSENT_VERSION,
+        status=status,
+        source=source,
+        due_date=timezone.localtime(created).date() + datetime.timedelta(days=join.approval_days()),
+        created_at=created,
+        updated_at=created,
+    )
+    application.clean_fields(exclude=["org", "employer", "member", "decided_by", "created_by"])
+    return application
+
+
+def _request_unions(seed: int) -> list[Organization]:
+    """The chair's union first, then a few unions elsewhere (grassroots or joint, with employers)."""
+    unions = [u for u in _demo_unions() if u.org_type != OrgType.ONLINE_HOME]
+    chosen = [u for u in unions if u.code == CHAIR_UNION_CODE]
+    rest = [u for u in unions if u.code != CHAIR_UNION_CODE]
+    rng = random.Random(f"{seed}:join:unions")
+    chosen += rng.sample(rest, min(OTHER_UNIONS, len(rest)))
+    return chosen
+
+
+def load_demo_requests(*, seed: int = DEFAULT_SEED) -> DemoRequestsResult:
+    """Join applications (every status, some overdue, one lead cluster) and pending transfers."""
+    if JoinApplication.objects.filter(org__is_demo=True).exists():
+        return DemoRequestsResult(skipped=True)
+    unions = _request_unions(seed)
+    if not unions:
+        return DemoRequestsResult()
+    today = timezone.localdate()
+    rng = random.Random(f"{seed}:join:plan")
+    people = _Applicants(seed)
+    employers: dict[int, list[Employer]] = defaultdict(list)
+    for employer in Employer.objects.filter(union__in=unions).order_by("uscc"):
+        employers[employer.union_id].append(employer)
+    applications: list[JoinApplication] = []
+    decisions: list[tuple[JoinApplication, datetime.datetime | None]] = []  # application, when it was closed
+
+    def add(union, *, status, created, decided=None, reason="", source=JoinSource.QR, employer=None):
+        person_name, number, phone, birth = people.person(union.region_code)
+        if employer is None and employers.get(union.pk):
+            employer = rng.choice(employers[union.pk])
+        employer_name = employer.name if employer is not None else people.faker.company()
+        platform = employer is not None and employer.is_platform
+        category = (
+            EmploymentCategory.NEW_EMPLOYMENT
+            if platform
+            else rng.choice((EmploymentCategory.EMPLOYEE, EmploymentCategory.EMPLOYEE, EmploymentCategory.MIGRANT))
+        )
+        new_type = _weighted(rng, NEW_EMPLOYMENT_WEIGHTS) if platform else ""
+        application = _application(
+            union,
+            name=person_name,
+            number=number,
+            phone=phone,
+            birth=birth,
+            employer=employer,
+            employer_name=employer_name,
+            category=category,
+            new_type=new_type,
+            source=source,
+            status=status,
+            created=created,
+        )
+        application.reject_reason = reason
+        applications.append(application)
+        decisions.append((application, decided))
+        return application
+
+    for position, union in enumerate(unions):
+        chair_union = position == 0
+        for _ in range(rng.randint(3, 4) if chair_union else rng.randint(1, 2)):  # pending, within the deadline
+            add(union, status=JoinStatus.SUBMITTED, created=_at(today - datetime.timedelta(rng.randint(0, 3)), 9))
+        for _ in range(2 if chair_union else position % 2):  # pending and overdue
+            add(union, status=JoinStatus.SUBMITTED, created=_at(today - datetime.timedelta(rng.randint(7, 15)), 20))
+        created = today - datetime.timedelta(rng.randint(20, 60))
+        add(
+            union,
+            status=JoinStatus.REJECTED,
+            created=_at(created, 11),
+            decided=_at(created + datetime.timedelta(rng.randint(1, 4)), 15),
+            reason=rng.choice(REJECT_REASONS),
+        )
+        if chair_union or position % 2 == 0:
+            created = today - datetime.timedelta(rng.randint(10, 30))
+            add(
+                union,
+                status=JoinStatus.WITHDRAWN,
+                created=_at(created, 12),
+                decided=_at(created + datetime.timedelta(rng.randint(0, 2)), 18),
+            )
+    # 以入会促建会: applicants naming the same employer without a union in one town
+    lead_town = Organization.objects.filter(code=LEAD_TOWN_CODE, is_demo=True).first()
+    lead_employer = (
+        Employer.objects.filter(is_demo=True, union__isnull=True, org__path__subtree=lead_town.path)
+        .order_by("uscc")
+        .first()
+        if lead_town is not None
+        else None
+    )
+    if lead_employer is not None:
+        try:
+            route = join.route_join(town=lead_town, employer_name=lead_employer.name)
+        except ValidationError:
+            route = None
+        if route is not None:
+            for number in range(join.lead_threshold() + 2):
+                days = rng.randint(8, 12) if number == 0 else rng.randint(0, 4)
+                add(
+                    route.union,
+                    status=JoinStatus.SUBMITTED,
+                    created=_at(today - datetime.timedelta(days), 10 + number),
+                    source=JoinSource.ROUTED,
+                    employer=lead_employer,
+                )
+    # existing people are not applicants: drop any that a real registration already holds
+    taken = _existing_indexes({a.id_number_index for a in applications})
+    applications = [a for a in applications if a.id_number_index not in taken]
+    decisions = [(a, when) for a, when in decisions if a.id_number_index not in taken]
+    for application, when in decisions:
+        if application.status == JoinStatus.REJECTED:
+            application.decided_at = application.updated_at = when
+        elif application.status == JoinStatus.WITHDRAWN:
+            application.updated_at = when
+    approved = _approved_applications(unions, rng)
+    transfers = _pending_transfers(unions, rng, today)
+    with transaction.atomic():
+        rows = applications + approved
+        next_id = _next_id(JoinApplication)
+        for offset, row in enumerate(rows):
+            row.pk = next_id + offset
+        _insert(JoinApplication, rows)
+        next_id = _next_id(Transfer)
+        for offset, row in enumerate(transfers):
+            row.pk = next_id + offset
+        _insert(Transfer, transfers)
+        _reset_sequences(JoinApplication, Transfer)
+    return DemoRequestsResult(applications=len(rows), transfers=len(transfers))
+
+
+def _approved_applications(unions: list[Organization], rng: random.Random) -> list:
+    """Approved applications for some of the latest joiners, each linked to the member it created."""
+    chosen: list[JoinApplication] = []
+    for position, union in enumerate(unions):
+        candidates = list(
+            Member.objects.filter(org=union, status=MemberStatus.ACTIVE, events__kind=EventKind.JOIN)
+            .exclude(phone_cipher="")
+            .order_by("-join_date", "pk")[:6]
+        )
+        for member in rng.sample(candidates, min(2 if position == 0 else 1, len(candidates))):
+            decided = _at(member.join_date, 16)
+            created = _at(member.join_date - datetime.timedelta(rng.randint(1, 4)), 9)
+            application = JoinApplication(
+                org=union,
+                name=member.name,
+                id_number_cipher=member.id_number_cipher,
+                id_number_index=member.id_number_index,
+                id_number_masked=member.id_number_masked,
+                phone_cipher=member.phone_cipher,
+                phone_index=member.phone_index,
+                phone_masked=member.phone_masked,
+                birth_date=member.birth_date,
+                employer=member.employer,
+                employer_name=member.employer_name or union.name.removesuffix("工会"),
+                employer_key=join.normalize_employer_name(member.employer_name or union.name.removesuffix("工会")),
+                region_code=member.region_code,
+                employment_category=member.employment_category,
+                new_employment_type=member.new_employment_type,
+                consent=True,
+                consent_at=created,
+                consent_version=join.CONSENT_VERSION,
+                status=JoinStatus.APPROVED,
+                source=JoinSource.QR,
+                due_date=timezone.localtime(created).date() + datetime.timedelta(days=join.approval_days()),
+                decided_at=decided,
+                member=member,
+                created_at=created,
+                updated_at=decided,
+            )
+            application.clean_fields(exclude=["org", "employer", "member", "decided_by", "created_by"])
+            chosen.append(application)
+    return chosen
+
+
+def _pending_transfers(unions: list[Organization], rng: random.Random, today: datetime.date) -> list[Transfer]:
+    """A member's own request and a union's request into the chair's union, and one elsewhere."""
+    from gonghui.accounts.models import User
+
+    if len(unions) < 2:
+        return []
+    pairs = [(unions[0], TransferSource.MEMBER), (unions[0], TransferSource.UNION), (unions[1], TransferSource.MEMBER)]
+    busy = set(Transfer.objects.filter(state=TransferState.REQUESTED).values_list("member_id", flat=True))
+    transfers = []
+    for number, (target, source) in enumerate(pairs):
+        candidates = (
+            Member.objects.filter(org__is_demo=True, status=MemberStatus.ACTIVE, org__org_type__in=MEMBER_UNION_TYPES)
+            .exclude(org=target)
+            .exclude(phone_cipher="")
+            .exclude(pk__in=busy)
+            .select_related("org")
+            .order_by("pk")
+        )
+        same_county = candidates.filter(region_code=target.region_code)
+        member = (same_county if number % 2 == 0 else candidates.exclude(region_code=target.region_code)).first()
+        member = member or candidates.first()
+        if member is None:
+            continue
+        busy.add(member.pk)
+        requester = None
+        if source == TransferSource.UNION:
+            requester = User.objects.filter(is_demo=True, org=target).order_by("pk").first()
+        created = _at(today - datetime.timedelta(rng.randint(1, 6)), 10)
+        transfers.append(
+            Transfer(
+                org=target,
+                member=member,
+                from_org=member.org,
+                state=TransferState.REQUESTED,
+                source=source,
+                reason=rng.choice(TRANSFER_REASONS),
+                requested_by=requester,
+                created_by=requester,
+                created_at=created,
+                updated_at=created,
+            )
+        )
+    return transfers

@@ -1,8 +1,10 @@
 """入会申请 (the join flow): a worker applies on the public join page, the union approves or rejects.
 
-The worker has no account: ``join_application_submit`` takes no user. Personal data
-enters in clear and is sealed here exactly as for ``Member``; nothing here logs it.
-Approval creates the member through ``member_create`` as the approving user.
+The worker has no account: ``join_application_submit``, ``join_application_withdraw`` and
+``transfer_request_by_member`` take no user; the person proves who they are with their ID
+number and phone (and name, for a transfer). Personal data enters in clear and is sealed
+here exactly as for ``Member``; nothing here logs it. Approval creates the member through
+``member_create`` as the approving user.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ from gonghui.members.models import (
     JoinStatus,
     Member,
     MemberStatus,
+    Transfer,
+    TransferSource,
+    TransferState,
     add_years,
     id_number_index,
     phone_index,
@@ -42,6 +47,12 @@ CONSENT_VERSION = "2025-01"
 ALREADY_MEMBER = "您已是其他工会的在会会员，如需转会请联系所在工会。"
 ALREADY_MEMBER_HERE = "您已是本工会的在会会员，无需重复申请。"
 ALREADY_APPLIED = "您已提交过入会申请，正在审批中，请凭身份证号和手机号查询进度。"
+WITHDRAW_NOT_FOUND = "未查询到与该身份证号码和手机号码对应的入会申请，请重新查询后再撤回。"
+TRANSFER_NO_MATCH = (
+    "未找到与您填写的姓名、身份证号码和手机号码都相符的在会会员。请核对（姓名须与身份证一致，"
+    "手机号须与在原工会登记的一致）；如您尚未入会，请直接申请入会；如手机号已更换，请联系原工会更正。"
+)
+TRANSFER_ALREADY_OPEN = "您已有一条待审批的转会申请，请凭身份证号和手机号查询进度，等待审批结果。"
 
 
 def approval_days() -> int:
@@ -257,6 +268,66 @@ def join_application_reject(*, user, application: JoinApplication, reason: str) 
     return application
 
 
+@transaction.atomic
+def join_application_withdraw(*, application_id: int, id_number: str, phone: str) -> JoinApplication:
+    """撤回申请 by the applicant: only their own (ID number and phone both match) and only while it
+    awaits a decision. The person may apply again afterwards."""
+    try:
+        id_index, ph_index = id_number_index(id_number), phone_index(phone)
+    except Exception:  # garbage input is simply "not found"
+        raise ValidationError(WITHDRAW_NOT_FOUND) from None
+    application = (
+        JoinApplication.objects.select_for_update(of=("self",))
+        .filter(pk=application_id, id_number_index=id_index, phone_index=ph_index)
+        .first()
+    )
+    if application is None:
+        raise ValidationError(WITHDRAW_NOT_FOUND)
+    if application.status == JoinStatus.WITHDRAWN:
+        raise ValidationError("该申请已撤回，无需重复操作。")
+    if not application.is_open:
+        raise ValidationError(f"该申请当前状态为「{application.get_status_display()}」，工会已办理完毕，不能撤回。")
+    application.status = JoinStatus.WITHDRAWN
+    application.save(update_fields=["status", "updated_at"])
+    return application
+
+
+# ---------------------------------------------------------------------------
+# 会员本人申请转会: an active member of another union asks to move to the union whose QR they scanned
+
+
+@transaction.atomic
+def transfer_request_by_member(*, org: Organization, data: dict) -> Transfer:
+    """The member's own transfer request from a phone. ``data``: name, id_number, phone, reason, consent.
+
+    The person must match an active membership: name and ID number, and the phone stored on it if
+    one is stored. Every failed match gives the same answer, so nothing tells a visitor whether (or
+    where) a number is registered. The receiving union (``org``) approves on its transfer pages.
+    """
+    if not is_open_union(org):
+        raise ValidationError("该工会暂不接受转会申请，请联系当地工会。")
+    if not data.get("consent"):
+        raise ValidationError({"consent": "请阅读并勾选同意《个人信息处理告知书》后再提交。"})
+    info, phone = _checked_personal(data)
+    name = (data.get("name") or "").strip()
+    if not name:
+        raise ValidationError({"name": "请填写姓名（与身份证一致）。"})
+    reason = (data.get("reason") or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写转会事由，如「已调入新单位工作」。"})
+    member = services.find_active_member(id_number=info.number, name=name)
+    if member is None or (member.phone_index and member.phone_index != phone_index(phone)):
+        raise ValidationError(TRANSFER_NO_MATCH)
+    member = Member.objects.select_for_update(of=("self",)).select_related("org").get(pk=member.pk)
+    if member.status != MemberStatus.ACTIVE:
+        raise ValidationError(TRANSFER_NO_MATCH)
+    if member.org_id == org.pk:
+        raise ValidationError({"id_number": "您已是本工会的在会会员，无需转会。"})
+    if Transfer.objects.filter(member=member, state=TransferState.REQUESTED).exists():
+        raise ValidationError(TRANSFER_ALREADY_OPEN)
+    return services.transfer_open(member=member, to_org=org, source=TransferSource.MEMBER, reason=reason)
+
+
 # ---------------------------------------------------------------------------
 # Readers
 
@@ -283,6 +354,21 @@ def find_application(*, id_number: str, phone: str) -> JoinApplication | None:
     return (
         JoinApplication.objects.filter(id_number_index=id_index, phone_index=ph_index)
         .select_related("org", "member")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def find_transfer(*, id_number: str, phone: str) -> Transfer | None:
+    """The latest transfer of the person with this ID number whose membership record carries this
+    phone (None otherwise, whatever the reason). A membership without a stored phone never matches."""
+    try:
+        id_index, ph_index = id_number_index(id_number), phone_index(phone)
+    except Exception:
+        return None
+    return (
+        Transfer.objects.filter(member__id_number_index=id_index, member__phone_index=ph_index)
+        .select_related("org", "from_org", "new_member")
         .order_by("-created_at", "-pk")
         .first()
     )

@@ -8,12 +8,22 @@ from gonghui.members import views_join
 public_urlpatterns = [
     path("join/", views_join.join_start, name="join_start"),
     path("join/status/", views_join.join_status, name="join_status"),
+    path("join/status/withdraw/", views_join.join_withdraw, name="join_withdraw"),
     path("join/<str:code>/", views_join.join_union, name="join_union"),
+    path("join/<str:code>/transfer/", views_join.join_transfer, name="join_transfer"),
     path("card/verify/<str:token>/", views_join.card_verify, name="card_verify"),
     path("card/<str:token>/", views_join.member_card, name="member_card"),
 ]
 
-PUBLIC_NAMES = {"join_start", "join_status", "join_union", "card_verify", "member_card"}
+PUBLIC_NAMES = {
+    "join_start",
+    "join_status",
+    "join_withdraw",
+    "join_union",
+    "join_transfer",
+    "card_verify",
+    "member_card",
+}
 
 urlpatterns = [
     path("join-applications/", views_join.JoinApplicationListView.as_view(), name="join_application_list"),

@@ -1,10 +1,16 @@
 """入会申请 pages: the public join/status/card pages (no login, phone layout) and the union's side.
 
 Public pages never show an ID number or phone number, not even masked ones the worker typed:
-the status page shows the masked name, the union and the decision only.
+the status page shows the masked name, the union and the decision only. To withdraw an open
+application the status page carries the typed ID number and phone forward in an encrypted,
+time-limited ticket (a hidden POST field, never the URL or the session); the withdrawal
+re-verifies both against the application.
 """
 
 from __future__ import annotations
+
+import json
+import time
 
 import django_filters
 import django_tables2 as tables
@@ -15,7 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core.forms import apply_form_errors
 from gonghui.core.querysets import can, get_restricted_or_404
@@ -29,16 +35,21 @@ from gonghui.members.models import (
     Member,
     MemberStatus,
     NewEmploymentType,
+    TransferState,
 )
 from gonghui.members.views import ActionView
 from gonghui.orgs.models import Employer, Organization
-from gonghui.utilities.pii import mask_name
+from gonghui.utilities.pii import DecryptionError, decrypt, encrypt, mask_name
 
 THROTTLE_LIMIT = 20  # submissions per IP and window
 THROTTLE_WINDOW = 600  # seconds
 THROTTLED = "操作过于频繁，请 10 分钟后再试。"
-NOT_FOUND = "未查询到与该身份证号码和手机号码对应的入会申请，请核对后重试。"
+NOT_FOUND = "未查询到与该身份证号码和手机号码对应的入会申请或转会申请，请核对后重试。"
 ROUTE_SESSION_KEY = "join_route"
+TICKET_CONTEXT = "members.join.status_ticket"
+TICKET_MAX_AGE = 1800  # seconds a status result may be acted on (withdrawal)
+TICKET_EXPIRED = "页面已过期，请重新输入身份证号码和手机号码查询后再操作。"
+ALREADY_DECIDED = "该申请已不在待审批状态，不能撤回，请查看下方的最新状态。"
 
 
 def _client_ip(request) -> str:
@@ -114,6 +125,7 @@ def join_union(request, code: str):
         route = {}
     initial = {"employer_name": route.get("employer_name", ""), "employer": route.get("employer")}
     form = JoinForm(request.POST or None, union=union, initial=initial)
+    offer_transfer = False
     if request.method == "POST":
         if throttled(request, "join"):
             form.add_error(None, THROTTLED)
@@ -123,6 +135,7 @@ def join_union(request, code: str):
                 application = join.join_application_submit(org=union, data=form.cleaned_data, source=source)
             except ValidationError as error:
                 apply_form_errors(form, error)
+                offer_transfer = join.ALREADY_MEMBER in getattr(error, "message_dict", {}).get("id_number", [])
             else:
                 request.session.pop(ROUTE_SESSION_KEY, None)
                 return render(
@@ -139,7 +152,76 @@ def join_union(request, code: str):
             "routed": bool(route),
             "step2_errors": bool(form.errors.get("consent")) and set(form.errors) <= {"consent", "__all__"},
             "consent_version": join.CONSENT_VERSION,
+            "offer_transfer": offer_transfer,
         },
+    )
+
+
+class TransferSelfForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=50, error_messages={"required": "请填写姓名（与身份证一致）。"})
+    id_number = forms.CharField(
+        label="身份证号码", max_length=30, error_messages={"required": "请填写 18 位居民身份证号码。"}
+    )
+    phone = forms.CharField(
+        label="手机号码",
+        max_length=20,
+        help_text="请填写在原工会登记的手机号码",
+        error_messages={"required": "请填写手机号码。"},
+    )
+    reason = forms.CharField(
+        label="转会事由",
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "如：已调入新单位工作"}),
+        error_messages={"required": "请填写转会事由，如「已调入新单位工作」。"},
+    )
+    consent = forms.BooleanField(
+        label="我已阅读并同意《个人信息处理告知书》",
+        error_messages={"required": "请阅读并勾选同意《个人信息处理告知书》后再提交。"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["id_number"].widget.attrs.update(autocomplete="off", inputmode="text")
+        self.fields["phone"].widget.attrs.update(autocomplete="tel", inputmode="numeric")
+
+
+PREFILL_FIELDS = ("name", "id_number", "phone")
+
+
+@require_http_methods(["GET", "POST"])
+def join_transfer(request, code: str):
+    """会员本人申请转会: an active member of another union asks to move to this union (the QR's).
+
+    A POST with ``prefill`` comes from the join page's offer and only fills in what the worker
+    typed there; nothing is checked or saved until the form itself is submitted."""
+    union = _public_union(code)
+    if request.method == "POST" and request.POST.get("prefill"):
+        form = TransferSelfForm(initial={name: request.POST.get(name, "")[:50] for name in PREFILL_FIELDS})
+    else:
+        form = TransferSelfForm(request.POST or None)
+        if request.method == "POST":
+            if throttled(request, "join"):
+                form.add_error(None, THROTTLED)
+            elif form.is_valid():
+                try:
+                    transfer = join.transfer_request_by_member(org=union, data=form.cleaned_data)
+                except ValidationError as error:
+                    apply_form_errors(form, error)
+                else:
+                    return render(
+                        request,
+                        "members/join/transfer_done.html",
+                        {
+                            "union": union,
+                            "transfer": transfer,
+                            "masked_name": mask_name(transfer.member.name),
+                            "phone_on_file": bool(transfer.member.phone_index),
+                        },
+                    )
+    return render(
+        request,
+        "members/join/transfer.html",
+        {"union": union, "form": form, "consent_version": join.CONSENT_VERSION},
     )
 
 
@@ -197,35 +279,136 @@ class StatusForm(forms.Form):
     phone = forms.CharField(label="手机号码", max_length=20, error_messages={"required": "请填写手机号码。"})
 
 
+def status_ticket(*, id_number: str, phone: str) -> str:
+    """The typed ID number and phone, encrypted and time-stamped, for the next POST of the status page."""
+    payload = json.dumps({"i": id_number, "p": phone, "t": int(time.time())})
+    return encrypt(payload, context=TICKET_CONTEXT)
+
+
+def open_status_ticket(ticket: str) -> tuple[str, str] | None:
+    """(id_number, phone) from a ticket, or None if it is forged, damaged or older than ``TICKET_MAX_AGE``."""
+    try:
+        data = json.loads(decrypt(ticket or "", context=TICKET_CONTEXT))
+        issued, id_number, phone = int(data["t"]), str(data["i"]), str(data["p"])
+    except (DecryptionError, ValueError, KeyError, TypeError):
+        return None
+    if not 0 <= time.time() - issued <= TICKET_MAX_AGE:
+        return None
+    return id_number, phone
+
+
+def _card_url(member: Member | None) -> str | None:
+    if member is not None and member.status == MemberStatus.ACTIVE:
+        return reverse("member_card", args=[card.card_token(member)])
+    return None
+
+
+def _status_context(*, id_number: str, phone: str) -> dict:
+    """What the status page shows a person who typed this ID number and phone: their latest
+    application and their latest transfer (each only if both numbers match)."""
+    application = join.find_application(id_number=id_number, phone=phone)
+    transfer = join.find_transfer(id_number=id_number, phone=phone)
+    result = transfer_result = None
+    if application is not None:
+        result = {
+            "pk": application.pk,
+            "masked_name": mask_name(application.name),
+            "union": application.org.name,
+            "union_code": application.org.code,
+            "status": application.get_status_display(),
+            "status_code": application.status,
+            "submitted": application.created_at,
+            "decided": application.decided_at,
+            "withdrawn": application.updated_at if application.status == JoinStatus.WITHDRAWN else None,
+            "reason": application.reject_reason,
+            "card_url": _card_url(application.member) if application.status == JoinStatus.APPROVED else None,
+            "can_withdraw": application.is_open,
+            "can_reapply": application.status == JoinStatus.WITHDRAWN and join.is_open_union(application.org),
+        }
+    if transfer is not None:
+        approved = transfer.state == TransferState.APPROVED
+        transfer_result = {
+            "masked_name": mask_name(transfer.member.name),
+            "from_union": transfer.from_org.name,
+            "to_union": transfer.org.name,
+            "state": transfer.get_state_display(),
+            "state_code": transfer.state,
+            "source": transfer.get_source_display(),
+            "submitted": transfer.created_at,
+            "decided": transfer.decided_at,
+            "effective_on": transfer.effective_on,
+            "note": transfer.decision_note if transfer.state == TransferState.REJECTED else "",
+            "card_url": _card_url(transfer.new_member) if approved else None,
+        }
+    ticket = status_ticket(id_number=id_number, phone=phone) if result and result["can_withdraw"] else ""
+    return {
+        "result": result,
+        "transfer": transfer_result,
+        "ticket": ticket,
+        "not_found": result is None and transfer_result is None,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def join_status(request):
     form = StatusForm(request.POST or None)
-    result = None
-    not_found = False
+    context = {"result": None, "transfer": None, "not_found": False}
     if request.method == "POST":
         if throttled(request, "join-status"):
             form.add_error(None, THROTTLED)
         elif form.is_valid():
-            application = join.find_application(**form.cleaned_data)
-            if application is None:
-                not_found = True
-            else:
-                card_url = None
-                member = application.member
-                if application.status == JoinStatus.APPROVED and member and member.status == MemberStatus.ACTIVE:
-                    card_url = reverse("member_card", args=[card.card_token(member)])
-                result = {
-                    "masked_name": mask_name(application.name),
-                    "union": application.org.name,
-                    "status": application.get_status_display(),
-                    "status_code": application.status,
-                    "submitted": application.created_at,
-                    "decided": application.decided_at,
-                    "reason": application.reject_reason,
-                    "card_url": card_url,
-                }
+            context = _status_context(**form.cleaned_data)
             form = StatusForm()  # never echo the typed ID number back into the page
-    return render(request, "members/join/status.html", {"form": form, "result": result, "not_found": not_found})
+    response = render(request, "members/join/status.html", {"form": form, **context})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class WithdrawForm(forms.Form):
+    ticket = forms.CharField(max_length=1000)
+    application = forms.IntegerField(min_value=1)
+    confirm = forms.BooleanField(required=False)
+
+
+@require_POST
+def join_withdraw(request):
+    """撤回申请: a confirmation step, then the withdrawal; both re-verify the ID number and phone."""
+    form = WithdrawForm(request.POST)
+    credentials = open_status_ticket(form.cleaned_data["ticket"]) if form.is_valid() else None
+    errors: list[str] = []
+    if throttled(request, "join-status"):
+        errors.append(THROTTLED)
+    elif credentials is None:
+        errors.append(TICKET_EXPIRED)
+    if errors:
+        return render(request, "members/join/status.html", {"form": StatusForm(), "errors": errors})
+    id_number, phone = credentials
+    pk = form.cleaned_data["application"]
+    if not form.cleaned_data["confirm"]:
+        context = _status_context(id_number=id_number, phone=phone)
+        result = context["result"]
+        if result is not None and result["pk"] == pk and result["can_withdraw"]:
+            response = render(
+                request,
+                "members/join/withdraw_confirm.html",
+                {"result": result, "ticket": form.cleaned_data["ticket"]},
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+        errors.append(join.WITHDRAW_NOT_FOUND if result is None or result["pk"] != pk else ALREADY_DECIDED)
+    else:
+        try:
+            join.join_application_withdraw(application_id=pk, id_number=id_number, phone=phone)
+        except ValidationError as error:
+            errors.extend(error.messages)
+        context = _status_context(id_number=id_number, phone=phone)
+    response = render(
+        request,
+        "members/join/status.html",
+        {"form": StatusForm(), "errors": errors, "withdrawn": not errors, **context},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def member_card(request, token: str):

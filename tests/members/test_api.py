@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from gonghui.core.models import OperationLog
 from gonghui.members.models import Member
 from tests.members.helpers import add_member, grant_full_pii, id_number
 from tests.orgs.test_api import bearer, patch, post, token_for
@@ -110,3 +111,48 @@ def test_lookup_by_exact_number_in_the_body(client, world, members):
     assert post(client, "/api/members/lookup", {"term": "王"}).status_code == 422
     client.force_login(world.nobody)
     assert post(client, "/api/members/lookup", {"term": own.reveal_id_number()}).status_code == 403
+
+
+# --- the logged full view ---------------------------------------------------------------------------
+
+
+def test_reveal_gives_full_data_with_the_permission_and_logs_it(client, world, members):
+    own, _other = members
+    grant_full_pii(world.wujin_admin)
+    raw = token_for(world.wujin_admin)
+    response = post(client, f"/api/members/{own.pk}/reveal", {}, **bearer(raw))
+    assert response.status_code == 200, response.content
+    assert response.json() == {"id_number": own.reveal_id_number(), "phone": "13812345678"}
+    assert response["Cache-Control"] == "no-store"
+    log = OperationLog.objects.get(summary=f"查看会员完整个人信息：{own.pk}")
+    assert log.user == world.wujin_admin and log.method == "POST" and log.status_code == 200
+    for row in OperationLog.objects.values():
+        text = " ".join(str(value) for value in row.values())
+        assert own.reveal_id_number() not in text and "13812345678" not in text
+
+
+def test_reveal_other_subtree_is_404_and_masked_role_is_403(client, world, members):
+    own, other = members
+    grant_full_pii(world.wujin_admin)
+    client.force_login(world.wujin_admin)
+    response = post(client, f"/api/members/{other.pk}/reveal", {})
+    assert response.status_code == 404 and other.reveal_id_number() not in response.content.decode()
+    assert post(client, "/api/members/987654321/reveal", {}).status_code == 404
+    client.force_login(world.tianning_admin)  # sees the member, masked only
+    response = post(client, f"/api/members/{other.pk}/reveal", {})
+    assert response.status_code == 403 and "查看完整个人信息" in response.json()["detail"]
+    assert post(client, f"/api/members/{own.pk}/reveal", {}).status_code == 404
+    client.force_login(world.nobody)
+    assert post(client, f"/api/members/{own.pk}/reveal", {}).status_code == 404
+    assert client.get(f"/api/members/{own.pk}/reveal").status_code == 405
+    assert not OperationLog.objects.filter(summary__startswith="查看会员完整个人信息").exists()
+
+
+def test_reveal_follows_the_permission_roles_scope(client, world, members):
+    own, _other = members
+    grant_full_pii(world.city_admin, scope="own_org")  # only members registered at the city itself
+    client.force_login(world.city_admin)
+    assert client.get(f"/api/members/{own.pk}").status_code == 200
+    assert post(client, f"/api/members/{own.pk}/reveal", {}).status_code == 403
+    grant_full_pii(world.city_admin, scope="own_org_and_below")
+    assert post(client, f"/api/members/{own.pk}/reveal", {}).json()["phone"] == "13812345678"

@@ -1,17 +1,19 @@
 """Demo members: valid, sealed, reproducible, idempotent."""
 
+import datetime
 from collections import Counter
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
+from django.urls import reverse
 
 from gonghui.members.demo import load_demo_members
 from gonghui.members.models import CardSequence, EventKind, Member, MembershipEvent, MemberStatus
 from gonghui.members.services import is_valid_card_number
 from gonghui.orgs.demo import load_demo
-from gonghui.utilities.idnumber import parse_id_number
+from gonghui.utilities.idnumber import make_id_number, parse_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +106,59 @@ def test_demo_member_pages_render(client):
     response = client.get(f"/orgs/{city.pk}/")
     assert response.context["counts"]["members"]["active"] == Member.objects.filter(status="active").count()
     assert client.get("/members/?export=xlsx").status_code == 200
+
+
+def test_demo_join_applications_and_transfers(client):
+    from gonghui.accounts.models import User
+    from gonghui.members import join
+    from gonghui.members.models import JoinApplication, JoinStatus, Transfer, TransferSource, TransferState
+
+    out = StringIO()
+    call_command("load_demo", "--scale", "0.1", stdout=out)
+    applications = JoinApplication.objects.select_related("org", "member")
+    statuses = Counter(applications.values_list("status", flat=True))
+    assert statuses[JoinStatus.SUBMITTED] >= 8
+    assert statuses[JoinStatus.APPROVED] >= 2 and statuses[JoinStatus.REJECTED] >= 3
+    assert statuses[JoinStatus.WITHDRAWN] >= 2
+    assert len({a.org_id for a in applications}) >= 4  # several unions
+    assert sum(a.is_overdue for a in applications) >= 3
+    assert all(a.due_date >= datetime.date.today() for a in applications.filter(status="submitted") if not a.is_overdue)
+    for application in applications.filter(status=JoinStatus.APPROVED):
+        assert application.member is not None and application.member.org_id == application.org_id
+        assert application.member.id_number_index == application.id_number_index and application.decided_at
+    for application in applications.filter(status=JoinStatus.REJECTED):
+        assert application.reject_reason and application.decided_at
+    for application in applications.exclude(status=JoinStatus.APPROVED)[:20]:
+        parse_id_number(application.reveal_id_number())  # valid, sealed like the service seals them
+        assert not Member.objects.filter(id_number_index=application.id_number_index).exists()
+        assert application.is_demo if hasattr(application, "is_demo") else application.org.is_demo
+    # one town's applicants name the same employer without a union: an establishment lead
+    leads = join.establishment_leads(User.objects.get(username="wujin_admin"))
+    assert any(lead.applicants >= join.lead_threshold() and lead.employer is not None for lead in leads)
+    # pending transfers, one from a member's own request, visible to the demo chair
+    transfers = Transfer.objects.filter(state=TransferState.REQUESTED)
+    assert transfers.count() >= 2 and transfers.filter(source=TransferSource.MEMBER).exists()
+    chair = User.objects.get(username="chair_demo")
+    assert Transfer.objects.restrict(chair, "approve").filter(state=TransferState.REQUESTED).exists()
+    assert JoinApplication.objects.restrict(chair, "view").filter(status=JoinStatus.SUBMITTED).exists()
+    client.force_login(chair)
+    assert client.get(reverse("members:join_application_list")).status_code == 200
+    assert client.get(reverse("members:transfer_list")).status_code == 200
+    # a second run adds nothing; a run with the same seed gives the same people
+    first = sorted(applications.values_list("org__code", "name", "id_number_masked", "status"))
+    call_command("load_demo", "--scale", "0.1", stdout=StringIO())
+    assert JoinApplication.objects.count() == sum(statuses.values())
+    assert Transfer.objects.filter(state=TransferState.REQUESTED).count() == transfers.count()
+    assert sorted(JoinApplication.objects.values_list("org__code", "name", "id_number_masked", "status")) == first
+    # the ordinary insert still works after the bulk insert with explicit ids (PostgreSQL sequences)
+    new = join.join_application_submit(
+        org=applications.first().org,
+        data={
+            "name": "演示之后",
+            "id_number": make_id_number("320412", datetime.date(1991, 2, 3), 901),
+            "phone": "13912340000",
+            "employer_name": "某某公司",
+            "consent": True,
+        },
+    )
+    assert new.pk > JoinApplication.objects.exclude(pk=new.pk).order_by("-pk").first().pk

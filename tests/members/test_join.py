@@ -1,9 +1,13 @@
 """入会申请: the public join flow, routing, the union's decisions, status check, leads, QR poster."""
 
 import datetime
+import json
+import re
+import time
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -16,6 +20,9 @@ from gonghui.members.models import (
     JoinStatus,
     Member,
     MembershipEvent,
+    Transfer,
+    TransferSource,
+    TransferState,
 )
 from gonghui.orgs.models import OrgType
 from tests.members.helpers import add_member, id_number
@@ -413,3 +420,231 @@ def test_org_page_shows_overdue_count_and_qr_link(client, login, world):
     login(world.tianning_admin)
     html = client.get(reverse("orgs:org_detail", args=[world.tianning.pk])).content.decode()
     assert "无超期入会申请" in html
+
+
+# --- withdrawal by the applicant ------------------------------------------------------------------
+
+
+def status_post(client, serial: int = 1, phone: str = PHONE):
+    return client.post(reverse("join_status"), {"id_number": id_number(serial), "phone": phone})
+
+
+def ticket_in(html: str) -> str:
+    match = re.search(r'name="ticket" value="([^"]+)"', html)
+    assert match, "no withdrawal ticket on the page"
+    return match.group(1)
+
+
+def test_withdraw_from_status_page_with_confirmation(client, world):
+    application = apply(world)
+    response = status_post(client)
+    html = response.content.decode()
+    assert "撤回申请" in html and response["Cache-Control"] == "no-store"
+    assert id_number(1) not in html and PHONE not in html  # the ticket is encrypted
+    ticket = ticket_in(html)
+    url = reverse("join_withdraw")
+    assert id_number(1) not in url and client.get(url).status_code == 405
+    confirm = client.post(url, {"ticket": ticket, "application": application.pk})
+    page = confirm.content.decode()
+    assert "确认撤回" in page and "武进甲公司工会" in page and id_number(1) not in page
+    application.refresh_from_db()
+    assert application.status == JoinStatus.SUBMITTED  # nothing happens before the confirmation
+    done = client.post(url, {"ticket": ticket_in(page), "application": application.pk, "confirm": "1"})
+    html = done.content.decode()
+    assert "您的入会申请已撤回" in html and "已撤回" in html and "重新申请入会" in html
+    application.refresh_from_db()
+    assert application.status == JoinStatus.WITHDRAWN and application.decided_by is None
+    assert "撤回申请</button>" not in html
+    # the applicant may apply again, and the status page then shows the new application
+    response = client.post(join_url(world.wujin_union), form_data(1))
+    assert "入会申请已提交" in response.content.decode()
+    assert JoinApplication.objects.filter(status=JoinStatus.SUBMITTED).count() == 1
+    assert "待审批" in status_post(client).content.decode()
+
+
+def test_withdraw_refuses_forged_expired_or_someone_elses_ticket(client, world):
+    from gonghui.members import views_join
+    from gonghui.utilities.pii import encrypt
+
+    mine = apply(world, serial=1)
+    theirs = apply(world, serial=2, phone="13800001111")
+    url = reverse("join_withdraw")
+    forged = client.post(url, {"ticket": "k1.s.AAAA", "application": mine.pk, "confirm": "1"})
+    assert "页面已过期" in forged.content.decode()
+    old = json.dumps({"i": id_number(1), "p": PHONE, "t": int(time.time()) - views_join.TICKET_MAX_AGE - 5})
+    expired = client.post(
+        url, {"ticket": encrypt(old, context=views_join.TICKET_CONTEXT), "application": mine.pk, "confirm": "1"}
+    )
+    assert "页面已过期" in expired.content.decode()
+    # a ticket from another column (a member's encrypted ID) does not open
+    other_column = encrypt(old, context="members.member.id_number")
+    assert "页面已过期" in client.post(url, {"ticket": other_column, "application": mine.pk}).content.decode()
+    # my own valid ticket cannot withdraw someone else's application
+    ticket = ticket_in(status_post(client).content.decode())
+    response = client.post(url, {"ticket": ticket, "application": theirs.pk, "confirm": "1"})
+    assert "未查询到与该身份证号码和手机号码对应的入会申请" in response.content.decode()
+    assert client.post(url, {"ticket": ticket, "application": theirs.pk}).status_code == 200
+    assert set(JoinApplication.objects.values_list("status", flat=True)) == {JoinStatus.SUBMITTED}
+
+
+def test_withdraw_service_refuses_decided_applications(world):
+    approved, rejected, open_one = (apply(world, serial=n) for n in (1, 2, 3))
+    with actor(world.chair):
+        join.join_application_approve(user=world.chair, application=approved)
+        join.join_application_reject(user=world.chair, application=rejected, reason="不在本单位工作")
+    for application, status in ((approved, "已批准"), (rejected, "未通过")):
+        with pytest.raises(ValidationError) as error:
+            join.join_application_withdraw(
+                application_id=application.pk, id_number=id_number(1 if status == "已批准" else 2), phone=PHONE
+            )
+        assert f"当前状态为「{status}」" in error.value.messages[0] and "不能撤回" in error.value.messages[0]
+    with pytest.raises(ValidationError, match="未查询到"):
+        join.join_application_withdraw(application_id=open_one.pk, id_number=id_number(3), phone="13800000000")
+    join.join_application_withdraw(application_id=open_one.pk, id_number=id_number(3), phone=PHONE)
+    with pytest.raises(ValidationError, match="已撤回"):
+        join.join_application_withdraw(application_id=open_one.pk, id_number=id_number(3), phone=PHONE)
+    statuses = dict(JoinApplication.objects.values_list("pk", "status"))
+    assert statuses == {
+        approved.pk: JoinStatus.APPROVED,
+        rejected.pk: JoinStatus.REJECTED,
+        open_one.pk: JoinStatus.WITHDRAWN,
+    }
+
+
+def test_status_page_of_a_decided_application_offers_no_withdrawal(client, world):
+    application = apply(world)
+    with actor(world.chair):
+        join.join_application_reject(user=world.chair, application=application, reason="请先提供劳动合同")
+    html = status_post(client).content.decode()
+    assert "未通过" in html and 'name="ticket"' not in html
+
+
+def test_union_list_shows_withdrawn_applications(client, login, world):
+    application = apply(world)
+    join.join_application_withdraw(application_id=application.pk, id_number=id_number(1), phone=PHONE)
+    login(world.chair)
+    html = client.get(reverse("members:join_application_list") + "?status=withdrawn").content.decode()
+    assert "李小明" in html and "已撤回" in html
+    detail = client.get(reverse("members:join_application_detail", args=[application.pk])).content.decode()
+    assert "已撤回" in detail and reverse("members:join_application_approve", args=[application.pk]) not in detail
+    assert client.post(reverse("members:join_application_approve", args=[application.pk])).status_code == 200
+    application.refresh_from_db()
+    assert application.status == JoinStatus.WITHDRAWN and not Member.objects.exists()
+    login(world.tianning_admin)
+    assert client.get(reverse("members:join_application_detail", args=[application.pk])).status_code == 404
+    assert "李小明" not in client.get(reverse("members:join_application_list")).content.decode()
+
+
+# --- a member's own transfer request --------------------------------------------------------------
+
+
+def transfer_url(org) -> str:
+    return reverse("join_transfer", args=[org.code])
+
+
+def transfer_data(serial: int = 1, **extra) -> dict:
+    return {
+        "name": "李小明",
+        "id_number": id_number(serial),
+        "phone": PHONE,
+        "reason": "已调入武进甲公司工作",
+        "consent": "on",
+        **extra,
+    }
+
+
+@pytest.fixture
+def elsewhere(world):
+    """李小明, an active member of 天宁乙公司工会 (another subtree), with a phone on file."""
+    return add_member(world, world.tianning_union, name="李小明", serial=1, id_number=id_number(1), phone=PHONE)
+
+
+def test_join_page_offers_a_transfer_to_an_active_member_elsewhere(client, world, elsewhere):
+    response = client.post(join_url(world.wujin_union), form_data(1))
+    html = response.content.decode()
+    assert "申请转入本工会" in html and f'action="{transfer_url(world.wujin_union)}"' in html
+    assert world.tianning_union.name not in html
+    prefilled = client.post(transfer_url(world.wujin_union), {"prefill": "1", **form_data(1)})
+    page = prefilled.content.decode()
+    assert prefilled.status_code == 200 and "申请转入武进甲公司工会" in page
+    assert f'value="{id_number(1)}"' in page and "转会事由" in page
+    assert 'class="error"' not in page  # prefilling shows no errors
+    assert not Transfer.objects.exists()
+    # a person who is not a member anywhere gets no offer
+    html = client.post(join_url(world.wujin_union), form_data(2)).content.decode()
+    assert "申请转入本工会" not in html
+
+
+def test_member_requests_transfer_and_receiving_union_approves(client, login, world, elsewhere):
+    assert client.get(transfer_url(world.wujin_union)).status_code == 200
+    response = client.post(transfer_url(world.wujin_union), transfer_data())
+    html = response.content.decode()
+    assert "转会申请已提交" in html and "天宁乙公司工会" in html and "武进甲公司工会" in html
+    assert id_number(1) not in html and PHONE not in html and "李小明" not in html
+    transfer = Transfer.objects.get()
+    assert transfer.source == TransferSource.MEMBER and transfer.requested_by is None
+    assert transfer.org == world.wujin_union and transfer.from_org == world.tianning_union
+    assert transfer.member == elsewhere and transfer.state == TransferState.REQUESTED
+    assert transfer.reason == "已调入武进甲公司工作"
+    # the person checks progress with ID number and phone
+    html = status_post(client).content.decode()
+    assert "转会申请" in html and "待审批" in html and "会员本人申请" in html and "天宁乙公司工会" in html
+    assert 'name="ticket"' not in html
+    # the sending union's subtree cannot open it; the receiving union approves on its own pages
+    login(world.tianning_admin)
+    assert client.get(transfer.get_absolute_url()).status_code == 404
+    login(world.chair)
+    assert "李小明" in client.get(reverse("members:transfer_list")).content.decode()
+    assert "会员本人申请" in client.get(transfer.get_absolute_url()).content.decode()
+    today = datetime.date.today().isoformat()
+    assert client.post(reverse("members:transfer_approve", args=[transfer.pk]), {"date": today}).status_code == 302
+    transfer.refresh_from_db()
+    assert transfer.state == TransferState.APPROVED and transfer.new_member.org == world.wujin_union
+    client.logout()
+    html = status_post(client).content.decode()
+    assert "已批准" in html and "打开电子会员证" in html
+
+
+def test_member_transfer_mismatch_gives_one_answer_and_names_no_union(client, world, elsewhere):
+    cases = [
+        transfer_data(phone="13800000000"),  # not the phone on file
+        transfer_data(name="李晓明"),  # not the name on file
+        transfer_data(2),  # not a member anywhere
+    ]
+    for data in cases:
+        html = client.post(transfer_url(world.wujin_union), data).content.decode()
+        assert "未找到与您填写的姓名、身份证号码和手机号码都相符的在会会员" in html
+        assert "天宁" not in html
+    assert not Transfer.objects.exists()
+
+
+def test_member_transfer_without_phone_on_file_matches_by_name_and_id(client, world):
+    add_member(world, world.tianning_union, name="李小明", serial=1, id_number=id_number(1))
+    html = client.post(transfer_url(world.wujin_union), transfer_data(phone="13700001111")).content.decode()
+    assert "转会申请已提交" in html and "无法在线查询进度" in html
+    assert Transfer.objects.get().source == TransferSource.MEMBER
+
+
+def test_member_transfer_errors(client, world, elsewhere):
+    url = transfer_url(world.wujin_union)
+    html = client.post(url, transfer_data(reason="", consent="")).content.decode()
+    assert "请填写转会事由" in html and "请阅读并勾选同意" in html
+    html = client.post(url, transfer_data(id_number="320412199005171230")).content.decode()
+    assert "身份证" in html
+    assert not Transfer.objects.exists()
+    client.post(url, transfer_data())
+    html = client.post(url, transfer_data()).content.decode()
+    assert "您已有一条待审批的转会申请" in html
+    assert Transfer.objects.count() == 1
+    html = client.post(transfer_url(world.tianning_union), transfer_data()).content.decode()
+    assert "您已是本工会的在会会员，无需转会" in html
+    assert client.get(reverse("join_transfer", args=["NOPE"])).status_code == 404
+    assert client.get(transfer_url(world.hutang)).status_code == 404
+
+
+def test_member_transfer_throttled(client, world, elsewhere):
+    url = transfer_url(world.wujin_union)
+    for _ in range(20):
+        client.post(url, {"name": ""})
+    assert "操作过于频繁" in client.post(url, transfer_data()).content.decode()
+    assert not Transfer.objects.exists()

@@ -53,6 +53,11 @@ class Command(BaseCommand):
                 if members.skipped
                 else f"会员：新建 {members.created} 人，用时 {members_elapsed:.1f} 秒"
             )
+            + (
+                f"\n入会申请：新建 {members.applications} 条；转会申请：新建 {members.transfers} 条"
+                if members.applications or members.transfers
+                else ""
+            )
         )
         for username in result.skipped_users:
             self.stdout.write(
