@@ -28,19 +28,24 @@ writes nothing when any row is rejected (the report says so).
 from __future__ import annotations
 
 import datetime
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from psycopg.copy import QueuedLibpqWriter
 
 from gonghui.core.querysets import permission_name, permission_scope_q
 from gonghui.members.models import (
     ID_NUMBER_CONTEXT,
     MEMBER_UNION_TYPES,
     MIN_JOIN_AGE,
+    PHONE_CONTEXT,
     Education,
     EmploymentCategory,
     EventKind,
@@ -54,7 +59,7 @@ from gonghui.members.models import (
     ethnicity_code,
     seal_phone,
 )
-from gonghui.members.services import ACTIVE_ELSEWHERE, allocate_card_numbers
+from gonghui.members.services import ACTIVE_ELSEWHERE, PERSON_FIELDS, allocate_card_numbers
 from gonghui.orgs.models import Employer, Organization, OrgStatus
 from gonghui.utilities.idnumber import parse_id_number
 from gonghui.utilities.importing import (
@@ -65,12 +70,14 @@ from gonghui.utilities.importing import (
     ImportReport,
     ImportRow,
 )
-from gonghui.utilities.pii import blind_index, encrypt, mask_id_number
+from gonghui.utilities.pii import encryptor, indexer, mask_id_number, mask_phone
 from gonghui.utilities.validators import validate_mobile
 
 MODES = ("valid-only", "all-or-nothing")
 IMPORT_NOTE = "花名册导入"
 BATCH_SIZE = 5000
+FULL_REPORT_ROWS = 100_000  # larger files get a report of the rejected rows only (keep_rows="auto")
+COPY_SLICE = 500  # rows per COPY write: the server works on one slice while the next is sealed
 SQLITE_IN_LIMIT = 900
 
 ID_LABEL = "身份证号码"
@@ -136,9 +143,18 @@ def _choice_parser(choices, aliases: dict[str, str], label: str) -> Callable[[st
     return parse
 
 
+_TODAY: list = [None, 0.0]  # (date, monotonic time it expires): date.today() costs as much as a row's checks
+
+
+def _today() -> datetime.date:
+    if time.monotonic() >= _TODAY[1]:
+        _TODAY[:] = [datetime.date.today(), time.monotonic() + 10]
+    return _TODAY[0]
+
+
 def _parse_id(value: str) -> tuple[str, datetime.date, str]:
     try:
-        info = parse_id_number(value)
+        info = parse_id_number(value, today=_today())
     except ValidationError as error:
         raise CellError(None, error.messages[0], error.code or "id_invalid") from None
     return info.number, info.birth_date, info.gender
@@ -239,7 +255,7 @@ def _clean_row(values: dict[str, Any]) -> dict[str, Any]:
         )
     join = values["join_date"]
     _number, birth, _gender = values["id_number"]
-    if join > datetime.date.today():
+    if join > _today():
         raise CellError("入会日期", "入会日期不能晚于今天，请核对。")
     if join < add_years(birth, MIN_JOIN_AGE):
         raise CellError(
@@ -311,17 +327,21 @@ class _Applier:
         self.postgres = connection.vendor == "postgresql"
         # COPY runs on the driver's own cursor, whose errors Django does not wrap
         self.integrity_errors = (IntegrityError, connection.Database.IntegrityError)
-        self.member_fields = Member._meta.concrete_fields
-        self.event_fields = [f for f in MembershipEvent._meta.concrete_fields if not f.primary_key]
 
     # lookups -------------------------------------------------------------------------
 
     def _existing(self, indexes: list[str]) -> dict[str, list[_Existing]]:
         found: dict[str, list[_Existing]] = {}
         fields = ("pk", "org_id", "status", "org__name", "id_number_index", "phone_index", "employer_id", *UPDATABLE)
-        for start in range(0, len(indexes), SQLITE_IN_LIMIT):
-            chunk = indexes[start : start + SQLITE_IN_LIMIT]
-            for row in Member.objects.filter(id_number_index__in=chunk).values(*fields):
+        if self.postgres:  # one array parameter instead of thousands of placeholders
+            chunks = [Member.objects.filter(RawSQL(_ANY_INDEX, [indexes], output_field=BooleanField()))]
+        else:
+            chunks = [
+                Member.objects.filter(id_number_index__in=indexes[start : start + SQLITE_IN_LIMIT])
+                for start in range(0, len(indexes), SQLITE_IN_LIMIT)
+            ]
+        for queryset in chunks:
+            for row in queryset.values(*fields):
                 found.setdefault(row["id_number_index"], []).append(
                     _Existing(row["pk"], row["org_id"], row["status"], row["org__name"], row)
                 )
@@ -362,7 +382,8 @@ class _Applier:
 
     def __call__(self, rows: list[ImportRow]) -> list[Any]:
         outcomes: list[Any] = [None] * len(rows)
-        indexes = [blind_index(row.values["id_number"][0], context=ID_NUMBER_CONTEXT) for row in rows]
+        index = indexer(context=ID_NUMBER_CONTEXT)
+        indexes = [index(row.values["id_number"][0]) for row in rows]
         existing = self._existing(sorted(set(indexes)))
         new: list[int] = []
         for i, (row, index) in enumerate(zip(rows, indexes, strict=True)):
@@ -375,18 +396,20 @@ class _Applier:
                 mine = next(r for r in existing[index] if r.org_id == self.org.pk)
                 outcomes[i] = self._update(mine, row.values)
         if new:
-            prepared = [(i, self._prepare(rows[i].values, indexes[i])) for i in new]
+            self.seal_id = encryptor(context=ID_NUMBER_CONTEXT)
+            self.seal_phone = encryptor(context=PHONE_CONTEXT)
+            self.index_phone = indexer(context=PHONE_CONTEXT)
             try:
                 with transaction.atomic():
-                    self._insert([values for _i, values in prepared])
-                for i, _values in prepared:
+                    self._insert([(rows[i].values, indexes[i]) for i in new])
+                for i in new:
                     outcomes[i] = "imported"
             except self.integrity_errors:
                 # Someone registered one of these people since we looked: one by one, in savepoints.
-                for i, values in prepared:
+                for i in new:
                     try:
                         with transaction.atomic():
-                            self._insert([values])
+                            self._insert([(rows[i].values, indexes[i])])
                         outcomes[i] = "imported"
                     except self.integrity_errors:
                         conflict = self._conflict(self._existing([indexes[i]]).get(indexes[i], []))
@@ -427,17 +450,17 @@ class _Applier:
 
     def _prepare(self, values: dict[str, Any], index: str) -> dict[str, Any]:
         number, birth, gender = values["id_number"]
-        phone = seal_phone(values.get("phone") or "")
+        phone = values.get("phone") or ""
         category = values.get("employment_category") or EmploymentCategory.EMPLOYEE
         employer_name = values.get("employer_name") or ""
         return {
             "name": values["name"],
-            "id_number_cipher": encrypt(number, context=ID_NUMBER_CONTEXT),
+            "id_number_cipher": self.seal_id(number),
             "id_number_index": index,
             "id_number_masked": mask_id_number(number),
-            "phone_cipher": phone.cipher,
-            "phone_index": phone.index,
-            "phone_masked": phone.masked,
+            "phone_cipher": self.seal_phone(phone) if phone else "",
+            "phone_index": self.index_phone(phone) if phone else "",
+            "phone_masked": mask_phone(phone),
             "gender": Gender.MALE if gender == "male" else Gender.FEMALE,
             "birth_date": birth,
             "ethnicity": values.get("ethnicity") or "01",
@@ -451,70 +474,135 @@ class _Applier:
             "join_date": values["join_date"],
         }
 
-    def _insert(self, prepared: list[dict[str, Any]]) -> None:
+    def _insert(self, batch: list[tuple[dict[str, Any], str]]) -> None:
+        """Insert new people: (validated values, ID-number blind index) pairs."""
         now = timezone.now()
-        cards = allocate_card_numbers(self.region, len(prepared))
-        common = {
-            "org_id": self.org.pk,
-            "created_by_id": self.user.pk if self.user is not None else None,
-            "created_at": now,
-            "updated_at": now,
-            "status": MemberStatus.ACTIVE,
-            "left_on": None,
-            "leave_reason": "",
-            "region_code": self.region,
-            "is_demo": False,
-        }
+        cards = allocate_card_numbers(self.region, len(batch))
+        created_by = self.user.pk if self.user is not None else None
         if self.postgres:
-            ids = self._next_ids(len(prepared))
-            members = [
-                {**common, **values, "id": pk, "member_card_number": card}
-                for values, pk, card in zip(prepared, ids, cards, strict=True)
-            ]
-            self._copy(Member._meta.db_table, self.member_fields, members)
-        else:
-            objects = [
-                Member(**common, **values, member_card_number=card)
-                for values, card in zip(prepared, cards, strict=True)
-            ]
-            Member.objects.bulk_create(objects, batch_size=500)
-            members = [{"id": obj.pk, "join_date": obj.join_date} for obj in objects]
-        events = [
-            {
-                "org_id": self.org.pk,
-                "created_by_id": common["created_by_id"],
-                "created_at": now,
-                "updated_at": now,
-                "member_id": member["id"],
-                "kind": EventKind.JOIN,
-                "date": member["join_date"],
-                "from_org_id": None,
-                "to_org_id": self.org.pk,
-                "approved_by_id": None,
-                "note": IMPORT_NOTE,
-            }
-            for member in members
+            self._copy_members(batch, cards, now, created_by)
+            return
+        objects = [
+            Member(
+                **self._prepare(values, index),
+                org_id=self.org.pk,
+                created_by_id=created_by,
+                created_at=now,
+                updated_at=now,
+                status=MemberStatus.ACTIVE,
+                region_code=self.region,
+                member_card_number=card,
+            )
+            for (values, index), card in zip(batch, cards, strict=True)
         ]
-        if self.postgres:
-            self._copy(MembershipEvent._meta.db_table, self.event_fields, events)
-        else:
-            MembershipEvent.objects.bulk_create([MembershipEvent(**event) for event in events], batch_size=500)
+        Member.objects.bulk_create(objects, batch_size=500)
+        MembershipEvent.objects.bulk_create(
+            [
+                MembershipEvent(
+                    org_id=self.org.pk,
+                    created_by_id=created_by,
+                    created_at=now,
+                    updated_at=now,
+                    member_id=obj.pk,
+                    kind=EventKind.JOIN,
+                    date=obj.join_date,
+                    to_org_id=self.org.pk,
+                    note=IMPORT_NOTE,
+                )
+                for obj in objects
+            ],
+            batch_size=500,
+        )
 
-    def _next_ids(self, count: int) -> list[int]:
-        table = Member._meta.db_table
+    def _line(self, head: str, values: dict[str, Any], index: str) -> str:
+        """One COPY text line: ``head`` (id, constants, card number), then the row's own columns
+        from ``_prepare``, in ``_MEMBER_COPY_COLUMNS`` order."""
+        v = self._prepare(values, index)
+        return (
+            f"{head}\t{_copy_text(v['name'])}\t{v['id_number_cipher']}\t{index}\t{v['id_number_masked']}\t"
+            f"{v['phone_cipher']}\t{v['phone_index']}\t{v['phone_masked']}\t{v['gender']}\t"
+            f"{v['birth_date'].isoformat()}\t{v['ethnicity']}\t{v['education']}\t{v['political_status']}\t"
+            f"{v['employment_category']}\t{v['new_employment_type']}\t{'t' if v['is_migrant_worker'] else 'f'}\t"
+            f"{_copy_value(v['employer_id'])}\t{_copy_text(v['employer_name'])}\t{v['join_date'].isoformat()}\n"
+        )
+
+    def _copy_members(self, batch: list[tuple[dict[str, Any], str]], cards: list[str], now, created_by) -> None:
+        """COPY the batch in PostgreSQL's text format, built here (psycopg's per-value adaptation
+        costs more than the rest of the row) and sent in slices while the next ones are sealed,
+        so the server indexes one slice while Python encrypts the next; then derive the JOIN
+        events from the new rows inside the database."""
+        constant = "\t".join(
+            [
+                str(self.org.pk),
+                _copy_value(created_by),
+                now.isoformat(),
+                now.isoformat(),
+                MemberStatus.ACTIVE,
+                "\\N",  # left_on
+                "",  # leave_reason
+                self.region,
+                "f",  # is_demo
+            ]
+        )
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [Member._meta.db_table, len(batch)],
             )
-            return [row[0] for row in cursor.fetchall()]
+            ids = [row[0] for row in cursor.fetchall()]
+            # Foreign keys checked row by row as the server takes the COPY (while Python seals
+            # the next slice), not all at once at commit; back to Django's deferred default after.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            raw = cursor.cursor
+            with raw.copy(_MEMBER_COPY, writer=QueuedLibpqWriter(raw)) as copy:
+                lines: list[str] = []
+                for pk, card, (values, index) in zip(ids, cards, batch, strict=True):
+                    lines.append(self._line(f"{pk}\t{constant}\t{card}", values, index))
+                    if len(lines) == COPY_SLICE:
+                        copy.write("".join(lines))
+                        lines.clear()
+                if lines:
+                    copy.write("".join(lines))
+            cursor.execute(_EVENTS_FROM_MEMBERS, [EventKind.JOIN, IMPORT_NOTE, ids])
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
-    def _copy(self, table: str, fields, rows: list[dict[str, Any]]) -> None:
-        attnames = [field.attname for field in fields]
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(field.column) for field in fields)
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([row[name] for name in attnames])
+
+#: the column order of the text lines built by ``_Applier._copy_members``
+_MEMBER_COPY_COLUMNS = (
+    "id",
+    "org_id",
+    "created_by_id",
+    "created_at",
+    "updated_at",
+    "status",
+    "left_on",
+    "leave_reason",
+    "region_code",
+    "is_demo",
+    "member_card_number",
+    *PERSON_FIELDS,
+    "employer_id",
+    "employer_name",
+    "join_date",
+)
+_MEMBER_COPY = "COPY {} ({}) FROM STDIN".format(Member._meta.db_table, ", ".join(_MEMBER_COPY_COLUMNS))
+_EVENTS_FROM_MEMBERS = (
+    f"INSERT INTO {MembershipEvent._meta.db_table} "
+    "(org_id, created_by_id, created_at, updated_at, member_id, kind, date, from_org_id, to_org_id, "
+    "approved_by_id, note) "
+    "SELECT org_id, created_by_id, created_at, updated_at, id, %s, join_date, NULL, org_id, NULL, %s "
+    f"FROM {Member._meta.db_table} WHERE id = ANY(%s) ORDER BY id"
+)
+_ANY_INDEX = f"{Member._meta.db_table}.id_number_index = ANY(%s)"
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: str) -> str:
+    return value.translate(_COPY_ESCAPES)
+
+
+def _copy_value(value: int | None) -> str:
+    return "\\N" if value is None else str(value)
 
 
 # ---------------------------------------------------------------------------
@@ -538,7 +626,8 @@ def import_members(
     Raises PermissionDenied (union out of scope), ValidationError (union cannot hold
     members), SpreadsheetError / SheetChoiceRequired (the file cannot be read; nothing
     was written). In "all-or-nothing" mode a file with rejected rows returns the report
-    with ``aborted`` set and nothing written.
+    with ``aborted`` set and nothing written. ``keep_rows``: which rows the report keeps for
+    its per-row xlsx ("all", "problems", None, or "auto": all up to FULL_REPORT_ROWS rows).
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
@@ -547,6 +636,9 @@ def import_members(
     applier = _Applier(user=user, org=org)
     with pipeline.open(file, sheet=sheet, filename=filename) as table:
         applier.id_label = pipeline.duplicate_column = table.header.label_of("id_number")
+        if keep_rows == "auto":  # every row in the report up to FULL_REPORT_ROWS, then only the rejected ones
+            estimate = table.estimated_rows
+            keep_rows = "all" if estimate is None or estimate <= FULL_REPORT_ROWS else "problems"
         if mode == "valid-only":
             return pipeline.run(table, apply_batch=applier, keep_rows=keep_rows, progress=progress)
         try:

@@ -11,7 +11,7 @@ One active membership per person across the whole system is a partial unique ind
 ``id_number_index`` where ``status = 'active'`` (PostgreSQL and SQLite both support it),
 so no code path (importer, API, two concurrent requests) can create a second one.
 
-A person has at most one row per union (``member_one_row_per_union``): leaving and
+A person has at most one row per union (``member_one_row_per_person_union``): leaving and
 re-joining the same union reuses the row; a transfer leaves the sending union's row
 as 已转出 and activates a row in the receiving union.
 """
@@ -27,7 +27,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from gonghui.core.models import ScopedModel
+from gonghui.core.models import ScopedModel, created_by_field, owning_org_field
 from gonghui.orgs.models import Employer, OrgType
 from gonghui.utilities.idnumber import IdNumberInfo, normalize_id_number, parse_id_number
 from gonghui.utilities.pii import blind_index, decrypt, encrypt, mask_id_number, mask_phone
@@ -220,6 +220,10 @@ class Member(ScopedModel):
     )
     pii_fields = PII_FIELDS
 
+    # The two inherited foreign keys without their single-column indexes: ``member_org_status``
+    # leads with org, and who created a row is never searched for (every index costs bulk imports).
+    org = owning_org_field(db_index=False)
+    created_by = created_by_field(db_index=False)
     name = models.CharField("姓名", max_length=50)
     id_number_cipher = models.TextField("身份证号（密文）", editable=False)
     id_number_index = models.CharField("身份证号索引", max_length=32, editable=False)
@@ -262,7 +266,7 @@ class Member(ScopedModel):
     )
     left_on = models.DateField("离会日期", null=True, blank=True, editable=False, help_text="退会、转出或去世的日期")
     leave_reason = models.CharField("离会原因", max_length=200, blank=True, editable=False)
-    member_card_number = models.CharField("会员证号", max_length=15, unique=True, editable=False)
+    member_card_number = models.CharField("会员证号", max_length=15, editable=False)
     region_code = models.CharField("行政区划代码", max_length=6, editable=False)
     is_demo = models.BooleanField("演示数据", default=False, editable=False)
 
@@ -277,7 +281,10 @@ class Member(ScopedModel):
                 name="member_one_active_per_person",
                 violation_error_message="该人员已在其他工会登记为在会会员，请办理转会。",
             ),
-            models.UniqueConstraint(fields=["org", "id_number_index"], name="member_one_row_per_union"),
+            # led by the index, so it also serves every lookup of a person by ID number
+            models.UniqueConstraint(fields=["id_number_index", "org"], name="member_one_row_per_person_union"),
+            # a constraint, not unique=True: no second "_like" pattern index on PostgreSQL
+            models.UniqueConstraint(fields=["member_card_number"], name="member_card_number_unique"),
             models.CheckConstraint(
                 condition=(Q(employment_category="new_employment") & ~Q(new_employment_type=""))
                 | (~Q(employment_category="new_employment") & Q(new_employment_type="")),
@@ -290,7 +297,6 @@ class Member(ScopedModel):
         ]
         # Plain b-tree indexes (no PostgreSQL "_like" twins): every extra index slows bulk imports.
         indexes = [
-            models.Index(fields=["id_number_index"], name="member_id_number_index"),
             models.Index(fields=["phone_index"], name="member_phone_index"),
             models.Index(fields=["name"], name="member_name"),
             models.Index(fields=["org", "status"], name="member_org_status"),
@@ -411,6 +417,7 @@ class EventKind(models.TextChoices):
 class MembershipEvent(ScopedModel):
     """One step of a membership's history. ``org`` is the union of the member row it belongs to."""
 
+    created_by = created_by_field(db_index=False)  # a JOIN event per imported member: no extra index
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events", verbose_name="会员")
     kind = models.CharField("事项", max_length=16, choices=EventKind.choices)
     date = models.DateField("日期")
@@ -435,6 +442,7 @@ class MembershipEvent(ScopedModel):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
+        db_index=False,
         related_name="+",
         verbose_name="审批人",
     )

@@ -70,16 +70,14 @@ ACTIVE_ELSEWHERE = "该人员已在其他工会登记为在会会员，请办理
 # Member card numbers: region code (6) + sequence per region (8) + Luhn check digit (1)
 
 
+_LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # 2·d with its digits summed
+
+
 def luhn_check_digit(digits: str) -> str:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char)
-        if position % 2 == 0:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return str((10 - total % 10) % 10)
+    codes = digits.encode("ascii")[::-1]  # the rightmost digit is doubled
+    doubled, kept = codes[0::2], codes[1::2]
+    total = sum(_LUHN_DOUBLED[code - 48] for code in doubled) + sum(kept) - 48 * len(kept)
+    return str(-total % 10)
 
 
 def card_number(region_code: str, sequence: int) -> str:

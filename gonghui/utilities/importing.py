@@ -30,9 +30,9 @@ Formula injection: a text cell that Excel would run as a formula (=…, @SUM, +c
 rejects its row with code ``formula``; we never store such text (exports neutralise too).
 
 Modes and memory. ``run(..., all_or_nothing=False)`` streams: memory holds one batch of
-rows plus the in-file duplicate index (≈100–150 bytes per distinct key); for Excel files
-add the parsed sheet that calamine keeps in Rust (≈1 KB per row of 12 text columns; CSV
-needs nothing of the kind). With
+rows plus the in-file duplicate index (≈100–150 bytes per distinct key); .xlsx and CSV
+are streamed (an .xlsx adds its shared-strings table), while .xls and .ods add the parsed
+sheet that calamine keeps in Rust (≈1 KB per row of 12 text columns). With
 ``all_or_nothing=True`` the first pass validates the whole file and spools every row
 (pickled, in batches) to an anonymous temporary file; only when no row was rejected are
 the batches replayed into ``apply_batch``. If ``apply_batch`` itself rejects a row, the
@@ -679,6 +679,18 @@ class ImportReport:
                     sheet.write_string(out, width + 2, error_text, red)
                 elif status == "not_applied":
                     sheet.write_string(out, width + 2, "整批导入模式：文件中有被拒绝的行，所有行均未导入。")
+            notes = workbook.add_worksheet("汇总")
+            notes.set_column(0, 0, 90)
+            notes.write_string(0, 0, self.summary(), bold)
+            if self._keep_rows == "problems":
+                notes.write_string(
+                    1,
+                    0,
+                    f"文件较大（{self.total_rows:,} 行），“导入结果”表只列出被拒绝的行；"
+                    "其余各行均已按汇总处理，不再逐行列出。",
+                )
+            for line, warning in enumerate(self.warnings, 2):
+                notes.write_string(line, 0, warning)
         finally:
             workbook.close()
 

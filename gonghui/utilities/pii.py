@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hmac
 import os
+from collections.abc import Callable
 from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
@@ -51,12 +52,10 @@ def _active() -> tuple[str, str]:
     return key_id, CIPHER_CODES[settings.PII_CIPHER]
 
 
-def _seal(code: str, key: bytes, nonce: bytes, plaintext: bytes, aad: bytes) -> bytes:
-    if code == "a":
-        return AESGCM(key).encrypt(nonce, plaintext, aad)
-    encryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce)).encryptor()
-    encryptor.authenticate_additional_data(aad)
-    return encryptor.update(plaintext) + encryptor.finalize() + encryptor.tag
+@lru_cache(maxsize=16)
+def _sealer(code: str, key: bytes):
+    """A reusable AEAD (AES-GCM) or block-cipher algorithm object (SM4) for ``key``."""
+    return AESGCM(key) if code == "a" else algorithms.SM4(key)
 
 
 def _open(code: str, key: bytes, nonce: bytes, sealed: bytes, aad: bytes) -> bytes:
@@ -68,12 +67,52 @@ def _open(code: str, key: bytes, nonce: bytes, sealed: bytes, aad: bytes) -> byt
     return decryptor.update(body) + decryptor.finalize()
 
 
+def encryptor(*, context: str) -> Callable[[str], str]:
+    """``encrypt`` for many values of one column: key, cipher object and associated data bound once.
+
+    Take a new one per batch (not per process): it keeps the key that was active when made.
+    """
+    key_id, code = _active()
+    return _encryptor(key_id, code, _subkey(key_id, code), context)
+
+
+@lru_cache(maxsize=32)
+def _encryptor(key_id: str, code: str, key: bytes, context: str) -> Callable[[str], str]:
+    prefix, aad, sealer = f"{key_id}.{code}.", context.encode(), _sealer(code, key)
+    urandom, b64encode = os.urandom, base64.b64encode
+    if code == "a":
+
+        def seal(plaintext: str) -> str:
+            nonce = urandom(NONCE_SIZE)
+            return prefix + b64encode(nonce + sealer.encrypt(nonce, plaintext.encode(), aad)).decode()
+
+    else:
+
+        def seal(plaintext: str) -> str:
+            nonce = urandom(NONCE_SIZE)
+            context = _gcm_encryption_context(sealer, modes.GCM(nonce))
+            context.authenticate_additional_data(aad)
+            body = context.update(plaintext.encode()) + context.finalize()
+            return prefix + b64encode(nonce + body + context.tag).decode()
+
+    return seal
+
+
+def _public_gcm_encryption_context(algorithm, mode):
+    return Cipher(algorithm, mode).encryptor()
+
+
+try:  # Cipher() re-validates key and mode on every call: a third of an import's encryption time
+    from cryptography.hazmat.bindings._rust import openssl as _rust_openssl
+
+    _gcm_encryption_context = _rust_openssl.ciphers.create_encryption_ctx
+except (ImportError, AttributeError):  # pragma: no cover - a cryptography without that binding
+    _gcm_encryption_context = _public_gcm_encryption_context
+
+
 def encrypt(plaintext: str, *, context: str) -> str:
     """Encrypt ``plaintext`` for the column named by ``context`` (e.g. "members.member.id_number")."""
-    key_id, code = _active()
-    nonce = os.urandom(NONCE_SIZE)
-    sealed = _seal(code, _subkey(key_id, code), nonce, plaintext.encode(), context.encode())
-    return f"{key_id}.{code}.{base64.b64encode(nonce + sealed).decode()}"
+    return encryptor(context=context)(plaintext)
 
 
 def decrypt(token: str, *, context: str) -> str:
@@ -103,14 +142,37 @@ def reencrypt(token: str, *, context: str) -> str:
     return encrypt(decrypt(token, context=context), context=context) if needs_rotation(token) else token
 
 
+def indexer(*, context: str) -> Callable[[str], str]:
+    """``blind_index`` for many values of one column: the keyed hash is set up once."""
+    return _indexer(settings.PII_INDEX_KEY, settings.PII_INDEX_HASH, context)
+
+
+@lru_cache(maxsize=32)
+def _indexer(key: bytes, hash_name: str, context: str) -> Callable[[str], str]:
+    prefix = f"{context}\x1f".encode()
+    if hash_name == "sm3":
+        base = crypto_hmac.HMAC(key, hashes.SM3())
+        base.update(prefix)
+
+        def index(value: str) -> str:
+            mac = base.copy()
+            mac.update(value.encode())
+            return mac.finalize().hex()[:32]
+
+    else:
+        base = hmac.new(key, prefix, "sha256")
+
+        def index(value: str) -> str:
+            mac = base.copy()
+            mac.update(value.encode())
+            return mac.hexdigest()[:32]
+
+    return index
+
+
 def blind_index(value: str, *, context: str) -> str:
     """Keyed hash for exact lookup and uniqueness: hex, 32 characters (128 bits)."""
-    message = f"{context}\x1f{value}".encode()
-    if settings.PII_INDEX_HASH == "sm3":
-        mac = crypto_hmac.HMAC(settings.PII_INDEX_KEY, hashes.SM3())
-        mac.update(message)
-        return mac.finalize().hex()[:32]
-    return hmac.new(settings.PII_INDEX_KEY, message, "sha256").hexdigest()[:32]
+    return indexer(context=context)(value)
 
 
 def mask_id_number(value: str) -> str:

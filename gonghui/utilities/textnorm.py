@@ -22,6 +22,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from gonghui.utilities.idnumber import check_char
+
 # --- translation tables -----------------------------------------------------------------
 
 # Characters that are spaces to a reader but not all to str.split(): ideographic space,
@@ -281,12 +283,10 @@ EXCEL_MANGLED_ID_MESSAGE = (
 _SCIENTIFIC_RE = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d{1,2}$")
 _FLOAT_TEXT_RE = re.compile(r"^\d{15,18}\.0+$")
 _ZEROED_RE = re.compile(r"^\d{15}0{1,3}$")
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
 
 
 def _id_check_ok(number: str) -> bool:
-    return _ID_CHECK[sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True)) % 11] == number[17]
+    return check_char(number[:17]) == number[17]
 
 
 def detect_excel_mangled_id(value: Any) -> str | None:

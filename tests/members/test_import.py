@@ -257,3 +257,29 @@ def test_command_fails_when_it_cannot_run(world, tmp_path):
         call_command(
             "import_members", str(path), "--org", world.wujin_union.code, "--user", "tianning_admin", "--sheet", "去年"
         )
+
+
+def test_the_copy_path_names_every_member_column():
+    from gonghui.members.importing import _MEMBER_COPY_COLUMNS
+    from gonghui.members.models import Member
+
+    assert sorted(_MEMBER_COPY_COLUMNS) == sorted(field.column for field in Member._meta.concrete_fields)
+
+
+def test_large_files_get_a_report_of_the_rejected_rows_only(world, roster, tmp_path, monkeypatch):
+    from gonghui.members import importing
+
+    monkeypatch.setattr(importing, "FULL_REPORT_ROWS", 5)  # the roster has 8 data rows
+    report = import_members(user=world.wujin_admin, org=world.wujin_union, file=roster, keep_rows="auto")
+    out = tmp_path / "report.xlsx"
+    report.to_xlsx(str(out))
+    book = openpyxl.load_workbook(out)
+    rows = list(book["导入结果"].iter_rows(values_only=True))
+    assert [row[0] for row in rows[1:]] == [9, 10, 11] and {row[-2] for row in rows[1:]} == {"拒绝"}
+    notes = [row[0] for row in book["汇总"].iter_rows(values_only=True)]
+    assert notes[0] == "共 8 行：新增 5，更新 0，跳过 0，拒绝 3。"
+    assert "只列出被拒绝的行" in notes[1]
+
+    monkeypatch.setattr(importing, "FULL_REPORT_ROWS", 100)
+    report = import_members(user=world.wujin_admin, org=world.wujin_union, file=roster, keep_rows="auto")
+    assert len(list(report.iter_rows())) == 8

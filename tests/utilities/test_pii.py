@@ -133,3 +133,19 @@ def test_id_normalisation_and_area_warning():
         assert parse_id_number(with_x.lower()).number == with_x
     old_area = make_id_number("320421", datetime.date(1985, 6, 1), 11)  # 武进县, since abolished
     assert parse_id_number(old_area).warnings
+
+
+def test_the_fast_sm4_gcm_context_matches_the_public_api(settings):
+    """The encryptor calls cryptography's binding directly; it must seal exactly as Cipher().encryptor() does."""
+    from cryptography.hazmat.primitives.ciphers import algorithms, modes
+
+    key, nonce = bytes(range(16)), bytes(range(12))
+    sealed = []
+    for make in (pii._gcm_encryption_context, pii._public_gcm_encryption_context):
+        context = make(algorithms.SM4(key), modes.GCM(nonce))
+        context.authenticate_additional_data(b"members.member.id_number")
+        sealed.append(context.update(b"320412199005170012") + context.finalize() + context.tag)
+    assert sealed[0] == sealed[1]
+    settings.PII_CIPHER = "sm4-gcm"
+    token = pii.encrypt("320412199005170012", context=CTX)
+    assert pii.decrypt(token, context=CTX) == "320412199005170012"
