@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -327,6 +328,8 @@ class _Applier:
         self.postgres = connection.vendor == "postgresql"
         # COPY runs on the driver's own cursor, whose errors Django does not wrap
         self.integrity_errors = (IntegrityError, connection.Database.IntegrityError)
+        self.writer: ThreadPoolExecutor | None = None  # see import_members
+        self.now = timezone.now()
 
     # lookups -------------------------------------------------------------------------
 
@@ -395,29 +398,58 @@ class _Applier:
             else:
                 mine = next(r for r in existing[index] if r.org_id == self.org.pk)
                 outcomes[i] = self._update(mine, row.values)
-        if new:
-            self.seal_id = encryptor(context=ID_NUMBER_CONTEXT)
-            self.seal_phone = encryptor(context=PHONE_CONTEXT)
-            self.index_phone = indexer(context=PHONE_CONTEXT)
-            try:
-                with transaction.atomic():
-                    self._insert([(rows[i].values, indexes[i]) for i in new])
-                for i in new:
-                    outcomes[i] = "imported"
-            except self.integrity_errors:
-                # Someone registered one of these people since we looked: one by one, in savepoints.
-                for i in new:
-                    try:
-                        with transaction.atomic():
-                            self._insert([(rows[i].values, indexes[i])])
-                        outcomes[i] = "imported"
-                    except self.integrity_errors:
-                        conflict = self._conflict(self._existing([indexes[i]]).get(indexes[i], []))
-                        if isinstance(conflict, CellError):
-                            outcomes[i] = conflict
-                        else:
-                            outcomes[i] = CellError(self.id_label, ACTIVE_ELSEWHERE, "active_elsewhere")
-        return outcomes
+        if not new:
+            return outcomes
+        self.seal_id = encryptor(context=ID_NUMBER_CONTEXT)
+        self.seal_phone = encryptor(context=PHONE_CONTEXT)
+        self.index_phone = indexer(context=PHONE_CONTEXT)
+        pairs = [(rows[i].values, indexes[i]) for i in new]
+        if self.writer is None:
+            results = self._new_outcomes(
+                [indexes[i] for i in new], lambda: self._insert(pairs), lambda k: self._insert([pairs[k]])
+            )
+            for i, outcome in zip(new, results, strict=True):
+                outcomes[i] = outcome
+            return outcomes
+        # Seal and format here; the writer thread COPYs on its own connection while the
+        # pipeline reads and validates the next batch.
+        ids = self._next_ids(len(pairs))
+        cards = allocate_card_numbers(self.region, len(pairs))
+        lines = list(self._member_lines(pairs, ids, cards))
+        written = self.writer.submit(
+            self._new_outcomes,
+            [indexes[i] for i in new],
+            lambda: self._write(lines, ids),
+            lambda k: self._write([lines[k]], [ids[k]]),
+        )
+
+        def resolve() -> list[Any]:
+            for i, outcome in zip(new, written.result(), strict=True):
+                outcomes[i] = outcome
+            return outcomes
+
+        return resolve
+
+    def _new_outcomes(self, indexes: list[str], insert_all: Callable[[], None], insert_one: Callable[[int], None]):
+        """Insert the new people at once; when the one-active-membership index refuses (someone
+        registered one of them since we looked), one by one in savepoints, rejecting the losers."""
+        try:
+            with transaction.atomic():
+                insert_all()
+            return ["imported"] * len(indexes)
+        except self.integrity_errors:
+            results: list[Any] = []
+            for k, index in enumerate(indexes):
+                try:
+                    with transaction.atomic():
+                        insert_one(k)
+                    results.append("imported")
+                except self.integrity_errors:
+                    conflict = self._conflict(self._existing([index]).get(index, []))
+                    if not isinstance(conflict, CellError):
+                        conflict = CellError(self.id_label, ACTIVE_ELSEWHERE, "active_elsewhere")
+                    results.append(conflict)
+            return results
 
     def _wanted(self, values: dict[str, Any]) -> dict[str, Any]:
         wanted = {key: values[key] for key in UPDATABLE if values.get(key) not in (None, "")}
@@ -480,7 +512,8 @@ class _Applier:
         cards = allocate_card_numbers(self.region, len(batch))
         created_by = self.user.pk if self.user is not None else None
         if self.postgres:
-            self._copy_members(batch, cards, now, created_by)
+            ids = self._next_ids(len(batch))
+            self._write(self._member_lines(batch, ids, cards), ids)
             return
         objects = [
             Member(
@@ -526,17 +559,14 @@ class _Applier:
             f"{_copy_value(v['employer_id'])}\t{_copy_text(v['employer_name'])}\t{v['join_date'].isoformat()}\n"
         )
 
-    def _copy_members(self, batch: list[tuple[dict[str, Any], str]], cards: list[str], now, created_by) -> None:
-        """COPY the batch in PostgreSQL's text format, built here (psycopg's per-value adaptation
-        costs more than the rest of the row) and sent in slices while the next ones are sealed,
-        so the server indexes one slice while Python encrypts the next; then derive the JOIN
-        events from the new rows inside the database."""
+    def _member_lines(self, batch: list[tuple[dict[str, Any], str]], ids: list[int], cards: list[str]):
+        """COPY text lines for new people, sealed as they are made (a generator)."""
         constant = "\t".join(
             [
                 str(self.org.pk),
-                _copy_value(created_by),
-                now.isoformat(),
-                now.isoformat(),
+                _copy_value(self.user.pk if self.user is not None else None),
+                self.now.isoformat(),
+                self.now.isoformat(),
                 MemberStatus.ACTIVE,
                 "\\N",  # left_on
                 "",  # leave_reason
@@ -544,27 +574,46 @@ class _Applier:
                 "f",  # is_demo
             ]
         )
+        for pk, card, (values, index) in zip(ids, cards, batch, strict=True):
+            yield self._line(f"{pk}\t{constant}\t{card}", values, index)
+
+    def _next_ids(self, count: int) -> list[int]:
+        self.now = timezone.now()
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [Member._meta.db_table, len(batch)],
+                [Member._meta.db_table, count],
             )
-            ids = [row[0] for row in cursor.fetchall()]
-            # Foreign keys checked row by row as the server takes the COPY (while Python seals
-            # the next slice), not all at once at commit; back to Django's deferred default after.
+            return [row[0] for row in cursor.fetchall()]
+
+    def _write(self, lines, ids: list[int]) -> None:
+        """COPY the lines (any iterable: sent in slices as it yields, so the server indexes one
+        slice while the next is sealed), then derive the JOIN events inside the database.
+        Foreign keys are checked as the rows arrive, not all at once at commit."""
+        with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             raw = cursor.cursor
             with raw.copy(_MEMBER_COPY, writer=QueuedLibpqWriter(raw)) as copy:
-                lines: list[str] = []
-                for pk, card, (values, index) in zip(ids, cards, batch, strict=True):
-                    lines.append(self._line(f"{pk}\t{constant}\t{card}", values, index))
-                    if len(lines) == COPY_SLICE:
-                        copy.write("".join(lines))
-                        lines.clear()
-                if lines:
-                    copy.write("".join(lines))
+                for piece in _slices(lines, COPY_SLICE):
+                    copy.write(piece)
             cursor.execute(_EVENTS_FROM_MEMBERS, [EventKind.JOIN, IMPORT_NOTE, ids])
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's default again
+
+
+def _close_connection() -> None:
+    """Close the calling thread's database connection (run on the writer thread as its last task)."""
+    connection.close()
+
+
+def _slices(lines, size: int):
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) == size:
+            yield "".join(chunk)
+            chunk.clear()
+    if chunk:
+        yield "".join(chunk)
 
 
 #: the column order of the text lines built by ``_Applier._copy_members``
@@ -640,7 +689,15 @@ def import_members(
             estimate = table.estimated_rows
             keep_rows = "all" if estimate is None or estimate <= FULL_REPORT_ROWS else "problems"
         if mode == "valid-only":
-            return pipeline.run(table, apply_batch=applier, keep_rows=keep_rows, progress=progress)
+            if connection.vendor != "postgresql" or connection.in_atomic_block:
+                return pipeline.run(table, apply_batch=applier, keep_rows=keep_rows, progress=progress)
+            # Each batch commits on its own: a writer thread with its own connection takes the
+            # COPY and its commit, so the server's indexing overlaps reading and sealing here.
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer") as applier.writer:
+                try:
+                    return pipeline.run(table, apply_batch=applier, keep_rows=keep_rows, progress=progress)
+                finally:
+                    applier.writer.submit(_close_connection)
         try:
             with transaction.atomic():
                 return pipeline.run(

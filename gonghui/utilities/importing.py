@@ -867,7 +867,7 @@ def _add_validation_error(errors: list | None, error: ValidationError, label: st
 # --- the pipeline ------------------------------------------------------------------------------------------
 
 Outcome = str | CellError | Sequence[CellError]
-ApplyBatch = Callable[[list[ImportRow]], Sequence[Outcome]]
+ApplyBatch = Callable[[list[ImportRow]], Sequence[Outcome] | Callable[[], Sequence[Outcome]]]
 
 
 class ImportPipeline:
@@ -983,7 +983,8 @@ class ImportPipeline:
         """Validate every row and apply valid ones; see the module docstring for the modes.
 
         ``apply_batch(rows)`` returns one outcome per row: "imported", "updated",
-        "skipped", or a CellError (or list of them) to reject the row. Without
+        "skipped", or a CellError (or list of them) to reject the row — or a callable that
+        returns them later, when its writes are still under way (see ``_apply``). Without
         ``apply_batch`` the run only validates (report.dry_run, counts in report.valid).
         """
         started = time.perf_counter()
@@ -1034,26 +1035,43 @@ class ImportPipeline:
         batch_size = self.batch_size
         pending: list[ImportRow] = []
         valid: list[ImportRow] = []
+        # apply_batch may return a callable that gives the outcomes later (its writes go on while
+        # the next batch is read and validated); at most one batch is in flight, recorded in order.
+        in_flight: list[tuple[list[ImportRow], list[ImportRow], Callable[[], Sequence[Outcome]]]] = []
+
+        def record(rows: list[ImportRow], applied: list[ImportRow], outcomes: Sequence[Outcome] | None) -> None:
+            if outcomes is not None:
+                if len(outcomes) != len(applied):
+                    raise ValueError(f"apply_batch returned {len(outcomes)} outcomes for {len(applied)} rows")
+                for row, outcome in zip(applied, outcomes, strict=True):
+                    if outcome.__class__ is str and outcome in _APPLIED:
+                        row.status = outcome
+                    else:
+                        _set_outcome(row, outcome)
+            report._record(rows)
+            if progress is not None:
+                progress(report.total_rows, total)
+
+        def settle() -> None:
+            if in_flight:
+                rows, applied, later = in_flight.pop()
+                record(rows, applied, later())
 
         def flush() -> None:
+            outcomes = None
             if valid:
                 if apply_batch is None:
                     for row in valid:
                         row.status = "valid"
                 else:
                     outcomes = apply_batch(valid)
-                    if len(outcomes) != len(valid):
-                        raise ValueError(f"apply_batch returned {len(outcomes)} outcomes for {len(valid)} rows")
-                    for row, outcome in zip(valid, outcomes, strict=True):
-                        if outcome.__class__ is str and outcome in _APPLIED:
-                            row.status = outcome
-                        else:
-                            _set_outcome(row, outcome)
-            report._record(pending)
+            settle()
+            if callable(outcomes):
+                in_flight.append((list(pending), list(valid), outcomes))
+            else:
+                record(pending, valid, outcomes)
             pending.clear()
             valid.clear()
-            if progress is not None:
-                progress(report.total_rows, total)
 
         for row in rows:
             pending.append(row)
@@ -1064,6 +1082,7 @@ class ImportPipeline:
             elif len(pending) >= 4 * batch_size:
                 flush()
         flush()
+        settle()
 
 
 _APPLIED = frozenset({"imported", "updated", "skipped", "not_applied"})

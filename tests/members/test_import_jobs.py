@@ -167,6 +167,31 @@ def test_two_concurrent_imports_of_the_same_person_leave_one_active_membership(w
     assert MembershipEvent.objects.count() == 39
 
 
+@postgresql_only
+def test_valid_only_import_writes_on_a_writer_thread_and_reports_rows_in_order(world, tmp_path):
+    """Outside a transaction on PostgreSQL, batches are COPYed by a writer thread while the next
+    batch is validated; the report still lists every row, in file order, with its own outcome."""
+    add_member(world, world.tianning_union, name="别处", serial=5, id_number=id_number(5))
+    rows = [person(serial, f"人{serial}") for serial in range(1, 30)]
+    rows[10] = person(3, "重复")  # same ID number as row 3 of the data: rejected in the file
+    path = write_xlsx(tmp_path / "a.xlsx", rows)
+    seen = set()
+
+    def progress(done, total):
+        seen.update(thread.name for thread in threading.enumerate())
+
+    report = import_members(user=world.city_admin, org=world.wujin_union, file=path, batch_size=4, progress=progress)
+    assert any(name.startswith("import-writer") for name in seen)
+    assert (report.imported, report.rejected) == (27, 2)
+    statuses = [(number, status) for number, _raw, status, _error in report.iter_rows()]
+    assert [number for number, _status in statuses] == sorted(number for number, _status in statuses)
+    rejected = {number for number, status in statuses if status == "rejected"}
+    assert rejected == {statuses[4][0], statuses[10][0]}  # serial 5 is active in 天宁; the repeat
+    assert Member.objects.filter(org=world.wujin_union, status=MemberStatus.ACTIVE).count() == 27
+    assert MembershipEvent.objects.filter(org=world.wujin_union).count() == 27
+    assert not any(thread.name.startswith("import-writer") for thread in threading.enumerate())
+
+
 def _database_url() -> str:
     db = connection.settings_dict
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
