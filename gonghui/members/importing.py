@@ -13,9 +13,13 @@ Each row ends as:
   active in another union — named when the user may see it —, registered as deceased, or a
   former member of this union, who needs 重新入会 on the member page).
 
-The fast path seals ID numbers and phones in Python and inserts a whole batch at once
-(COPY on PostgreSQL with ids drawn from the sequence; bulk_create on SQLite), with card
-numbers allocated per batch and JOIN events inserted in bulk. Bulk writes send no signals,
+The fast path seals ID numbers and phones in Python and inserts a whole batch at once,
+with card numbers allocated per batch. On PostgreSQL: ids drawn from the sequence, COPY in
+text format built here, JOIN events derived from the new rows by INSERT … SELECT, foreign
+keys checked as rows arrive; in "valid-only" mode outside a transaction, a writer thread
+with its own connection COPYs and commits each batch while the next one is read and
+validated (outcomes reach the report one batch later, in order). On SQLite: bulk_create
+for members and events. Bulk writes send no signals,
 so imported rows are not written to the change log one by one. The partial unique index
 (one active membership per person) is the final guard: when a batch hits it (a concurrent
 import registered the same person meanwhile), the batch is retried row by row in
