@@ -18,7 +18,7 @@ from gonghui.utilities.validators import region_names
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
-_FORMAT = re.compile(r"^\d{17}[\dX]$")
+_FORMAT = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII: \d also matches other scripts' digits
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９ＸｘX", "0123456789XXX")
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 

@@ -286,7 +286,7 @@ _ZEROED_RE = re.compile(r"^\d{15}0{1,3}$")
 
 
 def _id_check_ok(number: str) -> bool:
-    return check_char(number[:17]) == number[17]
+    return number.isascii() and check_char(number[:17]) == number[17]
 
 
 def detect_excel_mangled_id(value: Any) -> str | None:

@@ -108,6 +108,7 @@ def test_generated_numbers_are_valid_for_both(birth, serial):
         ("3204121990010112A4", "id_chars"),
         ("320412199002301234", "id_birth"),
         ("320412230001011234", "id_birth"),
+        ("٣2041219900517001X", "id_chars"),  # another script's digit: an error, not a crash
     ],
 )
 def test_id_hard_errors(value, code):
