@@ -333,7 +333,6 @@ class _Applier:
         # COPY runs on the driver's own cursor, whose errors Django does not wrap
         self.integrity_errors = (IntegrityError, connection.Database.IntegrityError)
         self.writer: ThreadPoolExecutor | None = None  # see import_members
-        self.now = timezone.now()
 
     # lookups -------------------------------------------------------------------------
 
@@ -419,7 +418,7 @@ class _Applier:
         # pipeline reads and validates the next batch.
         ids = self._next_ids(len(pairs))
         cards = allocate_card_numbers(self.region, len(pairs))
-        lines = list(self._member_lines(pairs, ids, cards))
+        lines = list(self._member_lines(pairs, ids, cards, timezone.now()))
         written = self.writer.submit(
             self._new_outcomes,
             [indexes[i] for i in new],
@@ -517,7 +516,7 @@ class _Applier:
         created_by = self.user.pk if self.user is not None else None
         if self.postgres:
             ids = self._next_ids(len(batch))
-            self._write(self._member_lines(batch, ids, cards), ids)
+            self._write(self._member_lines(batch, ids, cards, now), ids)
             return
         objects = [
             Member(
@@ -563,14 +562,14 @@ class _Applier:
             f"{_copy_value(v['employer_id'])}\t{_copy_text(v['employer_name'])}\t{v['join_date'].isoformat()}\n"
         )
 
-    def _member_lines(self, batch: list[tuple[dict[str, Any], str]], ids: list[int], cards: list[str]):
+    def _member_lines(self, batch: list[tuple[dict[str, Any], str]], ids: list[int], cards: list[str], now):
         """COPY text lines for new people, sealed as they are made (a generator)."""
         constant = "\t".join(
             [
                 str(self.org.pk),
                 _copy_value(self.user.pk if self.user is not None else None),
-                self.now.isoformat(),
-                self.now.isoformat(),
+                now.isoformat(),
+                now.isoformat(),
                 MemberStatus.ACTIVE,
                 "\\N",  # left_on
                 "",  # leave_reason
@@ -582,7 +581,6 @@ class _Applier:
             yield self._line(f"{pk}\t{constant}\t{card}", values, index)
 
     def _next_ids(self, count: int) -> list[int]:
-        self.now = timezone.now()
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
@@ -620,7 +618,7 @@ def _slices(lines, size: int):
         yield "".join(chunk)
 
 
-#: the column order of the text lines built by ``_Applier._copy_members``
+#: the column order of the text lines built by ``_Applier._line``
 _MEMBER_COPY_COLUMNS = (
     "id",
     "org_id",
