@@ -150,6 +150,7 @@ INSTALLED_APPS = [
     "gonghui.members",
     "gonghui.notices",
     "gonghui.jobs",
+    "gonghui.targets",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # JOB_MAX_ATTEMPTS runs) by `manage.py job_recover` and by every worker's periodic sweep.
 JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 120)
 JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 2)
+
+# Computed indicator figures (targets.figures): after the records change, pages rebuild them at most
+# this often (seconds), so a busy registry does not rebuild on every page view; 0 = always current.
+TARGETS_FIGURES_MAX_LAG = env_int("TARGETS_FIGURES_MAX_LAG", 60)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -18,6 +18,7 @@ urlpatterns = [
     path("system/", include("gonghui.core.urls")),
     path("notices/", include("gonghui.notices.urls")),
     path("jobs/", include("gonghui.jobs.urls")),
+    path("targets/", include("gonghui.targets.urls")),
     path("api/", api.urls),
     path("", include(urls_join.public_urlpatterns)),
 ]

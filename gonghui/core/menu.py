@@ -37,6 +37,18 @@ MENU: list[tuple[str, list[Item]]] = [
         ],
     ),
     (
+        "目标督办",
+        [
+            Item("工作看板", "targets:dashboard", "targets.Plan"),
+            Item("年度目标", "targets:plan_list", "targets.Plan"),
+            Item("进度排名", "targets:progress", "targets.Target"),
+            Item("季度报表", "targets:report_list", "targets.QuarterlyReport"),
+            Item("督办事项", "targets:task_list", "targets.Task"),
+            Item("通报", "targets:bulletin_list", "targets.Bulletin"),
+            Item("工作指标", "targets:indicator_list", "targets.Indicator"),
+        ],
+    ),
+    (
         "通知消息",
         [
             Item("通知公告", "notices:announcement_list", "notices.Announcement"),

@@ -24,6 +24,12 @@ class OrganizationFilterSet(django_filters.FilterSet):
     within = django_filters.NumberFilter(
         method="filter_within", label="上级单位", widget=forms.HiddenInput
     )
+    founded_from = django_filters.DateFilter(
+        field_name="founded_on", lookup_expr="gte", label="成立日期从", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    founded_to = django_filters.DateFilter(
+        field_name="founded_on", lookup_expr="lte", label="至", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     class Meta:
         model = Organization

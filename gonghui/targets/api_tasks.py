@@ -1,0 +1,5 @@
+"""JSON API for the targets app's tasks (added to the root API in gonghui/api.py)."""
+
+from ninja import Router
+
+router = Router(tags=["目标督办"])

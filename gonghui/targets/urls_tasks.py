@@ -1,0 +1,3 @@
+"""URL patterns of the targets app's tasks pages (included by targets/urls.py under the "targets" namespace)."""
+
+urlpatterns: list = []
