@@ -96,17 +96,21 @@ def ensure_fresh(year: int) -> FigureRefresh:
     return marker
 
 
-def _months(period: Period, stock: bool) -> list[int]:
+def _months(period: Period, stock: bool, year_to_date: bool) -> list[int]:
     last = period.months[-1]
     if stock:
         return list(range(0, last + 1))
-    return list(period.months)
+    return list(range(1, last + 1)) if year_to_date else list(period.months)
 
 
-def values(keys: Iterable[str], units: Sequence[Organization], period: Period) -> dict[tuple[str, int], Decimal]:
-    """{(key, unit id): value} for computed ``keys`` over each unit's subtree in ``period``, from Figure rows.
+def values(
+    keys: Iterable[str], units: Sequence[Organization], period: Period, *, year_to_date: bool = False
+) -> dict[tuple[str, int], Decimal]:
+    """{(key, unit id): value} for computed ``keys`` over each unit's subtree, from Figure rows.
 
-    Units with no records get zero. Call ``ensure_fresh(period.year)`` first.
+    The value within ``period``, or from the start of its year to its end with ``year_to_date`` (stock
+    sources are always the level at the period's end). Units with no records get zero. Call
+    ``ensure_fresh(period.year)`` first.
     """
     unit_ids = [unit.pk for unit in units]
     result: dict[tuple[str, int], Decimal] = {}
@@ -116,10 +120,9 @@ def values(keys: Iterable[str], units: Sequence[Organization], period: Period) -
             continue
         for unit_id in unit_ids:
             result[(key, unit_id)] = ZERO
+        months = _months(period, source.stock, year_to_date)
         rows = (
-            Figure.objects.filter(
-                indicator_key=key, year=period.year, org_id__in=unit_ids, month__in=_months(period, source.stock)
-            )
+            Figure.objects.filter(indicator_key=key, year=period.year, org_id__in=unit_ids, month__in=months)
             .values("org_id")
             .annotate(total=Sum("value"))
             .order_by()

@@ -159,3 +159,15 @@ def test_values_of_units_without_records_are_zero(world):
     figures.refresh(2026)
     got = figures.values(["members_recruited"], [world.wujin], YEAR)
     assert got[("members_recruited", world.wujin.pk)] == Decimal(0)
+
+
+def test_year_to_date_values(records):
+    world = records
+    figures.refresh(2026)
+    ytd = figures.values(["members_recruited", "members_total"], [world.city], Q3, year_to_date=True)
+    # Jan–Sep: 一季度, 骑手, 退会者, 天宁新; the level at the end of September is 4 either way.
+    assert ytd[("members_recruited", world.city.pk)] == 4
+    assert ytd[("members_total", world.city.pk)] == 4
+    assert ytd[("members_recruited", world.city.pk)] == sources.value(
+        "members_recruited", world.city, Period.year_of(2026)
+    )

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from gonghui.members.demo import load_demo_members
 from gonghui.orgs.demo import DEFAULT_SEED, DemoConflict, load_demo
+from gonghui.targets.demo import load_demo_targets
 
 
 def _width(text: str) -> int:
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         members_started = time.monotonic()
         members = load_demo_members(scale=scale, seed=seed)
         members_elapsed = time.monotonic() - members_started
+        targets = load_demo_targets(seed=seed)
         self.stdout.write(
             f"工会组织：新建 {result.orgs_created} 个，已存在 {result.orgs_existing} 个\n"
             f"用人单位：新建 {result.employers_created} 家，已存在 {result.employers_existing} 家\n"
@@ -59,6 +61,11 @@ class Command(BaseCommand):
                 else ""
             )
         )
+        if not targets.skipped:
+            self.stdout.write(
+                f"目标督办：年度计划 {targets.plans} 个，目标任务 {targets.targets} 项，"
+                f"季度报表 {targets.reports} 份，督办事项 {targets.tasks} 项"
+            )
         for username in result.skipped_users:
             self.stdout.write(
                 self.style.WARNING(f"已存在非演示账号「{username}」，未作任何修改，也未作为演示账号列出。")
