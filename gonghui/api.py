@@ -26,6 +26,7 @@ from gonghui.members.api import router as members_router  # noqa: E402
 
 api.add_router("/", members_router)
 
+from gonghui.targets.api_dashboard import router as targets_dashboard_router  # noqa: E402
 from gonghui.targets.api_plans import router as targets_plans_router  # noqa: E402
 from gonghui.targets.api_reports import router as targets_reports_router  # noqa: E402
 from gonghui.targets.api_tasks import router as targets_tasks_router  # noqa: E402
@@ -33,3 +34,4 @@ from gonghui.targets.api_tasks import router as targets_tasks_router  # noqa: E4
 api.add_router("/", targets_plans_router)
 api.add_router("/", targets_reports_router)
 api.add_router("/", targets_tasks_router)
+api.add_router("/", targets_dashboard_router)

@@ -214,6 +214,8 @@ JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 2)
 # Computed indicator figures (targets.figures): after the records change, pages rebuild them at most
 # this often (seconds), so a busy registry does not rebuild on every page view; 0 = always current.
 TARGETS_FIGURES_MAX_LAG = env_int("TARGETS_FIGURES_MAX_LAG", 60)
+# A year whose last rebuild took longer than this (milliseconds) is rebuilt by the job worker, not a page.
+TARGETS_FIGURES_SYNC_MS = env_int("TARGETS_FIGURES_SYNC_MS", 3000)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -299,7 +301,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs every step of a PDF at INFO; bulletins only need its warnings
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"

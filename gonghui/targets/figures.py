@@ -5,10 +5,11 @@ adds every leaf row into each of its ancestors in the same statement, so a unit'
 whole subtree. Reading a unit's value for a period is then a handful of indexed rows however large the
 subtree is; that is what keeps the dashboard fast on a city of millions of members.
 
-Freshness: writes that change the records mark the figures stale (``mark_stale``; signals and the
-importers call it). ``ensure_fresh(year)`` rebuilds a stale year unless it was rebuilt less than
-``TARGETS_FIGURES_MAX_LAG`` seconds ago, which bounds the cost of a busy registry; pages show the time
-the figures were computed.
+Freshness: writes that change the records mark the figures stale (signals call ``mark_stale``; rows
+loaded by COPY are caught by the membership-event watermark). ``ensure_fresh(year)`` rebuilds a stale
+year unless it was rebuilt less than ``TARGETS_FIGURES_MAX_LAG`` seconds ago, which bounds the cost of a
+busy registry. A year whose last rebuild took longer than ``TARGETS_FIGURES_SYNC_MS`` is rebuilt by the
+job worker instead (queued once), so no page waits for it; pages show the time the figures were computed.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def refresh(year: int) -> FigureRefresh:
     marker.duration_ms = round((time.perf_counter() - started) * 1000)
     marker.rows = rows
     marker.stale = False
+    marker.queued_at = None
     marker.event_watermark = watermark
     marker.save()
     return marker
@@ -91,9 +93,24 @@ def ensure_fresh(year: int) -> FigureRefresh:
         return refresh(year)
     if marker.stale or marker.event_watermark != _event_watermark():
         lag = datetime.timedelta(seconds=getattr(settings, "TARGETS_FIGURES_MAX_LAG", 60))
-        if timezone.now() - marker.refreshed_at >= lag:
+        if timezone.now() - marker.refreshed_at < lag:
+            return marker
+        if marker.duration_ms <= getattr(settings, "TARGETS_FIGURES_SYNC_MS", 3000):
             return refresh(year)
+        _queue_refresh(marker)
     return marker
+
+
+def _queue_refresh(marker: FigureRefresh) -> None:
+    """Queue one background rebuild of a large year; a rebuild queued in the last hour is not repeated."""
+    from gonghui.targets.tasks import refresh_figures
+
+    now = timezone.now()
+    recent = now - datetime.timedelta(hours=1)
+    with transaction.atomic():
+        claimed = FigureRefresh.objects.filter(pk=marker.pk).exclude(queued_at__gt=recent).update(queued_at=now)
+        if claimed:
+            transaction.on_commit(lambda: refresh_figures.enqueue(marker.year))
 
 
 def _months(period: Period, stock: bool, year_to_date: bool) -> list[int]:

@@ -241,6 +241,8 @@ class FigureRefresh(models.Model):
     duration_ms = models.PositiveIntegerField("耗时(毫秒)", default=0)
     rows = models.PositiveIntegerField("行数", default=0)
     stale = models.BooleanField("待刷新", default=True)
+    #: when a background rebuild was queued (a large year is rebuilt by the job worker, not by a page)
+    queued_at = models.DateTimeField("排队时间", null=True, blank=True)
     #: the largest membership event id the figures include: events loaded by COPY send no signals
     event_watermark = models.BigIntegerField(default=0)
 

@@ -203,11 +203,13 @@ def _cell(
     return Cell(indicator=indicator, unit=unit, target=target, actual=actual, status=status, link=link)
 
 
-def progress_board(user, org: Organization, year: int, quarter: int, *, today: datetime.date | None = None) -> Board:
+def progress_board(
+    user, org: Organization, year: int, quarter: int, *, today: datetime.date | None = None, own_only: bool = False
+) -> Board:
     """Targets against actuals for ``org`` and its direct sub-units (see the module docstring).
 
     ``org`` must already be one the user may view (callers fetch it with ``get_restricted_or_404``); the
-    sub-units shown are those in the user's scope.
+    sub-units shown are those in the user's scope. ``own_only`` leaves the sub-units out (trends).
     """
     as_of = as_of_for(year, quarter, today)
     plan = plan_of(org, year)
@@ -216,10 +218,14 @@ def progress_board(user, org: Organization, year: int, quarter: int, *, today: d
         t.indicator.key: t
         for t in targets_for(user).filter(org=org, year=year).select_related("indicator").order_by("indicator__sort")
     }
-    child_targets = list(
-        targets_for(user)
-        .filter(org__path__subtree=org.path, org__depth=org.depth + 1, year=year)
-        .order_by("org__path", "indicator__sort")
+    child_targets = (
+        []
+        if own_only
+        else list(
+            targets_for(user)
+            .filter(org__path__subtree=org.path, org__depth=org.depth + 1, year=year)
+            .order_by("org__path", "indicator__sort")
+        )
     )
     indicators = sorted(
         {t.indicator.key: t.indicator for t in [*own_targets.values(), *child_targets]}.values(),
@@ -301,7 +307,7 @@ def quarter_trend(user, org: Organization, year: int, indicators: Sequence[Indic
             for ind in indicators:
                 result[ind.key].append(None)
             continue
-        board = progress_board(user, org, year, quarter, today=today)
+        board = progress_board(user, org, year, quarter, today=today, own_only=True)
         for ind in indicators:
             cell = board.own.cells.get(ind.key)
             result[ind.key].append(cell.completion if cell else None)

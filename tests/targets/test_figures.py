@@ -171,3 +171,27 @@ def test_year_to_date_values(records):
     assert ytd[("members_recruited", world.city.pk)] == sources.value(
         "members_recruited", world.city, Period.year_of(2026)
     )
+
+
+def test_a_slow_year_is_rebuilt_by_the_worker_not_the_page(records, settings, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TARGETS_FIGURES_MAX_LAG = 0
+    settings.TARGETS_FIGURES_SYNC_MS = 10
+    world = records
+    figures.refresh(2026)
+    FigureRefresh.objects.filter(pk=2026).update(duration_ms=60_000)  # as a city of millions takes
+    add_member(world, world.wujin_union, name="新来的", serial=9, join_date=D(2026, 9, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        marker = figures.ensure_fresh(2026)
+        figures.ensure_fresh(2026)  # queued once
+    assert marker.stale and FigureRefresh.objects.get(pk=2026).queued_at is not None
+    queued = DBTaskResult.objects.filter(task_path="gonghui.targets.tasks.refresh_figures")
+    assert queued.count() == 1 and queued.get().args_kwargs["args"] == [2026]
+    # served as of the last rebuild until the worker has run
+    assert figures.values(["members_recruited"], [world.wujin], Q3)[("members_recruited", world.wujin.pk)] == 1
+    from gonghui.targets.tasks import refresh_figures
+
+    refresh_figures.call(2026)
+    assert figures.values(["members_recruited"], [world.wujin], Q3)[("members_recruited", world.wujin.pk)] == 2
+    assert FigureRefresh.objects.get(pk=2026).queued_at is None
