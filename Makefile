@@ -60,6 +60,7 @@ $(VENDOR_STAMP): $(NODE_STAMP) scripts/copy_assets.py
 # --- running ------------------------------------------------------------------------------------
 
 demo: $(VENV_STAMP) $(VENDOR_STAMP) .env
+	scripts/system_packages.sh
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	@echo
@@ -74,6 +75,7 @@ demo: $(VENV_STAMP) $(VENDOR_STAMP) .env
 test: export FAST_PASSWORD_HASHING := 1
 test: export TESTING := 1
 test: $(VENV_STAMP) $(VENDOR_STAMP) .env
+	scripts/system_packages.sh
 	$(BIN)/ruff check .
 	@if [ -n "$${DATABASE_URL:-}" ]; then echo "pytest on $${DATABASE_URL%%:*}"; else echo "pytest on sqlite"; fi
 	$(BIN)/pytest $(PYTEST_ARGS)
