@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 
 
 class ScopedModelForm(forms.ModelForm):
@@ -21,9 +21,12 @@ class ScopedModelForm(forms.ModelForm):
                 field.widget.input_type = "date"
 
 
-def apply_form_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError onto the form, field by field where it can."""
-    if hasattr(error, "error_dict"):
+def apply_form_errors(form: forms.BaseForm, error: ValidationError | PermissionDenied) -> None:
+    """Put a service's ValidationError onto the form, field by field where it can; a refusal
+    (PermissionDenied) becomes a form-wide error."""
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, str(error))
+    elif hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             target = field if field in form.fields else None
             for item in errors:

@@ -158,10 +158,7 @@ class OrganizationMoveView(ScopedViewMixin, View):
             try:
                 services.org_move(user=request.user, org=self.org, new_parent=form.cleaned_data["new_parent"])
             except (ValidationError, PermissionDenied) as error:
-                if isinstance(error, ValidationError):
-                    apply_form_errors(form, error)
-                else:
-                    form.add_error(None, str(error))
+                apply_form_errors(form, error)
             else:
                 messages.success(request, f"已将「{self.org.name}」移动到「{form.cleaned_data['new_parent']}」之下。")
                 return HttpResponseRedirect(self.org.get_absolute_url())

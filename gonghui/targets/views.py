@@ -401,10 +401,7 @@ class TargetEditView(LoginRequiredMixin, View):
                     note=data.get("note", ""),
                 )
             except (ValidationError, PermissionDenied) as error:
-                if isinstance(error, ValidationError):
-                    apply_form_errors(form, error)
-                else:
-                    form.add_error(None, str(error))
+                apply_form_errors(form, error)
             else:
                 messages.success(request, f"已保存「{indicator.name}」的目标。")
                 return HttpResponseRedirect(self.plan.get_absolute_url())
