@@ -10,7 +10,7 @@ import pytest
 
 from gonghui.targets import breakdown_xlsx, services
 from gonghui.targets.models import Target
-from tests.targets.test_plans_helpers import YEAR, city_with_breakdown, indicator, make_plan, target_of
+from tests.targets.plans_helpers import YEAR, city_with_breakdown, indicator, make_plan, target_of
 from tests.world import add_org
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from python_calamine import CalamineWorkbook
 
 from gonghui.targets import services
 from gonghui.targets.models import Indicator, IndicatorSource
-from tests.targets.test_plans_helpers import city_with_breakdown, indicator
+from tests.targets.plans_helpers import city_with_breakdown, indicator
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.orgs.test_api import bearer, token_for
-from tests.targets.test_plans_helpers import YEAR, city_with_breakdown, make_plan, target_of
+from tests.targets.plans_helpers import YEAR, city_with_breakdown, make_plan, target_of
 
 pytestmark = pytest.mark.django_db
 

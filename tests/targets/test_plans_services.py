@@ -11,7 +11,7 @@ from gonghui.core.models import ChangeLog
 from gonghui.notices.models import Message
 from gonghui.targets import services
 from gonghui.targets.models import Plan, PlanStatus, Target
-from tests.targets.test_plans_helpers import YEAR, city_with_breakdown, indicator, make_plan, target_of
+from tests.targets.plans_helpers import YEAR, city_with_breakdown, indicator, make_plan, target_of
 from tests.world import make_user
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from gonghui.targets import services
 from gonghui.targets.models import Plan, PlanStatus, Target
-from tests.targets.test_plans_helpers import YEAR, city_with_breakdown, indicator, make_plan, target_of
+from tests.targets.plans_helpers import YEAR, city_with_breakdown, indicator, make_plan, target_of
 from tests.testing import CreateSuite, DetailSuite, EditSuite, ListSuite
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 
 from gonghui.targets.models import Task, TaskNote, TaskNoteKind, TaskState
 from tests.orgs.test_api import bearer, post, token_for
-from tests.targets.test_tasks_helpers import days, lead_user, make_task, other_task, set_deadline
+from tests.targets.tasks_helpers import days, lead_user, make_task, other_task, set_deadline
 from tests.world import make_user
 
 pytestmark = pytest.mark.django_db

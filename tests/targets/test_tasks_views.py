@@ -14,7 +14,7 @@ from python_calamine import CalamineWorkbook
 from gonghui.notices.models import Message
 from gonghui.targets import services_tasks as services
 from gonghui.targets.models import Task, TaskNote, TaskNoteKind, TaskState
-from tests.targets.test_tasks_helpers import (
+from tests.targets.tasks_helpers import (
     days,
     lead_user,
     make_task,
