@@ -74,8 +74,13 @@ CREDIT_LINE = re.compile(
 )
 
 
+# Furniture lines are short; a long line is prose even when it names 版权 or 来源 in passing.
+FURNITURE_MAX = 200
+_INLINE_HINTS = ("全文", "隐藏", "点击", "本文")
+
+
 def _is_nav(line: str) -> bool:
-    if re.search(r"[。，,；;！？]", line):
+    if len(line) > 80 or re.search(r"[。，,；;！？]", line):
         return False
     tokens = [token for token in _NAV_TOKEN_SPLIT.split(line) if token]
     return len(tokens) >= 4 and max(len(token) for token in tokens) <= 8
@@ -83,13 +88,19 @@ def _is_nav(line: str) -> bool:
 
 def is_boilerplate(line: str) -> bool:
     """Page furniture that never belongs in the body."""
+    if len(line) > FURNITURE_MAX:
+        return False
     return bool(
         JUNK_LINE.match(line)
-        or JUNK_ANYWHERE.search(line)
         or META_LINE.match(line)
+        or JUNK_ANYWHERE.search(line)
         or META_ANYWHERE.search(line)
         or _is_nav(line)
     )
+
+
+def is_meta(line: str) -> bool:
+    return len(line) <= FURNITURE_MAX and bool(META_LINE.match(line) or META_ANYWHERE.search(line))
 
 
 def is_sentence(line: str) -> bool:
@@ -102,7 +113,9 @@ def is_sentence(line: str) -> bool:
 
 
 def remove_inline_junk(line: str) -> str:
-    return INLINE_JUNK.sub("", line) if INLINE_JUNK.search(line) else line
+    if not any(hint in line for hint in _INLINE_HINTS):
+        return line
+    return INLINE_JUNK.sub("", line)
 
 
 @dataclass
@@ -126,7 +139,7 @@ def clean(text: str) -> Cleaned:
     result = Cleaned()
     start = None
     for index, line in enumerate(lines):
-        if META_LINE.match(line) or META_ANYWHERE.search(line):
+        if is_meta(line):
             result.meta.append(line)
             continue
         if is_boilerplate(line):
@@ -144,10 +157,10 @@ def clean(text: str) -> Cleaned:
     body: list[str] = []
     for index in range(start, len(lines)):
         line = lines[index]
-        if FOOTER_START.match(line) or (body and JUNK_ANYWHERE.search(line) and _footerish(line)):
+        if FOOTER_START.match(line) or (body and len(line) <= FURNITURE_MAX and _footerish(line)):
             result.footer = lines[index:]
             break
-        if META_LINE.match(line) or META_ANYWHERE.search(line):
+        if is_meta(line):
             result.meta.append(line)
             continue
         if is_boilerplate(line):
@@ -164,14 +177,16 @@ def clean(text: str) -> Cleaned:
     return result
 
 
+_FOOTER_ANYWHERE = re.compile(
+    r"ICP\s*备|ICP证|公网安备|公安备案|版权所有|Copyright|©|All Rights Reserved|主办单位\s*[:：]|承办单位\s*[:：]|"
+    r"网站地图|本站资料|如有侵权|技术支持\s*[:：]|网站标识码",
+    re.IGNORECASE,
+)
+
+
 def _footerish(line: str) -> bool:
-    return bool(
-        re.search(
-            r"ICP|公网安备|公安备案|版权所有|Copyright|©|主办单位|承办单位|网站地图|本站资料|如有侵权|技术支持",
-            line,
-            re.IGNORECASE,
-        )
-    )
+    """A site footer line (ICP record, copyright, 主办单位：…) in the middle of the page's end."""
+    return bool(_FOOTER_ANYWHERE.search(line))
 
 
 def clean_title(title: str) -> str:

@@ -16,12 +16,21 @@ measure word. A small grammar then reads how the figure is stated:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 
 from gonghui.intel import lexicon
 from gonghui.intel.catalog import load_catalog
-from gonghui.intel.numbers import APPROX_AFTER, APPROX_BEFORE, FULLWIDTH, NUMBER, as_number, is_round_word, parse_number
+from gonghui.intel.numbers import (
+    APPROX_AFTER,
+    APPROX_BEFORE,
+    NUMBER,
+    as_number,
+    ascii_digits,
+    is_round_word,
+    parse_number,
+)
 from gonghui.intel.trie import trie_pattern
 
 # Measure words, longest first; each fits the catalog units listed.
@@ -50,7 +59,7 @@ MEASURES = {
     "班": ("期",),
 }
 FIGURE = re.compile(NUMBER.pattern + r"(?P<cls>人次|" + "|".join(m for m in MEASURES if m != "人次") + r")")
-CLAUSE_BREAK = re.compile(r"[，,、；;：:。！？!?\n]|”(?=“)|\)(?=[\u4e00-\u9fff“])|）(?=[\u4e00-\u9fff“])")
+CLAUSE_BREAK = re.compile(r"[，,、；;：:。！？!?\n]|”(?=“)")
 SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
 MAX_GAP = 16
 
@@ -73,7 +82,9 @@ THRESHOLD_AFTER = re.compile(
     r"^(?:以上|以下)(?:的)?(?:企业|单位|规模|非公|职工的|会员的|、|[0-9一二三四五六七八九十百千])|^以下"
 )
 THRESHOLD_BEFORE = re.compile(r"(?:以上|以下|不足|不满|超过)$")
-ORDINAL_BEFORE = re.compile(r"(?:第|首|前|初|年|月|号|No\.?|[A-Za-z+＋\-—~～/.·])$")
+ORDINAL_BEFORE = re.compile(r"(?:第|首|前|初|届|年|月|号|No\.?|[A-Za-z+＋\-—~～/.·])$")
+# "三次全委会议", "二次执委会": the session of a meeting, not a count.
+SESSION_AFTER = re.compile(r"^(?:全委|执委|全会|会议|常委|代表大会|党代会|职代会)")
 SLOGAN_AFTER = re.compile(r"^[+＋]")
 MONEY_NOT_RELIEF = re.compile(r"追回|挽回|讨回|追讨|清欠|欠薪|讨薪|经济损失|赔偿金|补偿金|工资款|货款")
 MONEY_FACILITIES = re.compile(r"建设|改造|修缮|装修|购置|新建|提升|阵地|设施|场所|打造|配备")
@@ -120,28 +131,22 @@ def _find_phrases(text: str) -> list[Phrase]:
     ]
 
 
-def _spans(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for match in pattern.finditer(text):
-        spans.append((start, match.end()))
-        start = match.end()
-    spans.append((start, len(text)))
-    return spans
+def _breaks(pattern: re.Pattern, text: str) -> list[int]:
+    """End offsets of the breaks (a clause or sentence runs from one break's end to the next)."""
+    return [match.end() for match in pattern.finditer(text)]
 
 
-def _span_of(spans: list[tuple[int, int]], position: int) -> tuple[int, int]:
-    low, high = 0, len(spans) - 1
-    while low < high:
-        middle = (low + high) // 2
-        if spans[middle][1] <= position:
-            low = middle + 1
-        else:
-            high = middle
-    return spans[low]
+def _span_of(breaks: list[int], position: int, length: int) -> tuple[int, int]:
+    index = bisect_right(breaks, position)
+    start = breaks[index - 1] if index else 0
+    end = breaks[index] if index < len(breaks) else length
+    return start, end
 
 
 def _strip_titles(text: str) -> str:
     """Book titles 《…》 keep their length but lose their words (plans named in titles are not plans)."""
+    if "《" not in text:
+        return text
     return re.sub(r"《[^》]{0,80}》", lambda m: "《" + "　" * (len(m.group(0)) - 2) + "》", text)
 
 
@@ -178,18 +183,20 @@ def _target_sections(body: str) -> list[tuple[int, int]]:
 
 
 def extract_facts(body: str) -> list[dict]:
-    scan = _strip_titles(body.translate(FULLWIDTH))
+    scan = _strip_titles(ascii_digits(body))
     units = _units()
     phrases = _find_phrases(scan)
-    clauses = _spans(CLAUSE_BREAK, scan)
-    sentences = _spans(SENTENCE_BREAK, scan)
+    clauses = _breaks(CLAUSE_BREAK, scan)
+    sentences = _breaks(SENTENCE_BREAK, scan)
     plan_sections = _target_sections(scan)
     facts: list[dict] = []
     last_in_sentence: dict[tuple[int, int], dict] = {}
     previous_sentence_fact: dict | None = None
     previous_sentence: tuple[int, int] | None = None
-    figure_starts = [m.start() for m in FIGURE.finditer(scan)]
-    for match in FIGURE.finditer(scan):
+    phrase_starts = [phrase.start for phrase in phrases]
+    figures = _figures(scan)
+    figure_starts = [m.start() for m in figures]
+    for match in figures:
         start, end = match.start(), match.end()
         measure = match.group("cls")
         num_text = match.group("num")
@@ -200,15 +207,17 @@ def extract_facts(body: str) -> list[dict]:
         after = scan[end : end + 8]
         if _not_a_figure(scan, start, end, before, after, match):
             continue
-        clause = _span_of(clauses, start)
-        sentence = _span_of(sentences, start)
+        clause = _span_of(clauses, start, len(scan))
+        sentence = _span_of(sentences, start, len(scan))
         if previous_sentence != sentence:
             if previous_sentence is not None:
                 previous_sentence_fact = last_in_sentence.get(previous_sentence)
             previous_sentence = sentence
         prefix = scan[sentence[0] : start]
         sentence_text = scan[sentence[0] : sentence[1]]
-        candidates = _candidates(phrases, clause, start, end, measure, units, figure_starts)
+        low = bisect_left(phrase_starts, clause[0])
+        high = bisect_left(phrase_starts, clause[1])
+        candidates = _candidates(phrases[low:high], clause, start, end, measure, units, figure_starts)
         component = False
         total = None
         markers = list(COMPONENT_WORD.finditer(prefix))
@@ -265,12 +274,30 @@ def extract_facts(body: str) -> list[dict]:
     return _dedupe(facts)
 
 
+_NUMERAL_RUN = re.compile(r"[\d零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]+")
+
+
+def _figures(scan: str) -> list[re.Match]:
+    """Every figure followed by a measure word (numeral runs first: a quick character-class scan)."""
+    found = []
+    last_end = 0
+    for run in _NUMERAL_RUN.finditer(scan):
+        position = run.start()
+        if position < last_end:
+            continue
+        match = FIGURE.match(scan, position)
+        if match:
+            found.append(match)
+            last_end = match.end()
+    return found
+
+
 def measure_fits(measure: str, unit: str) -> bool:
     return unit in MEASURES.get(measure, ())
 
 
 def _not_a_figure(scan: str, start: int, end: int, before: str, after: str, match: re.Match) -> bool:
-    if ORDINAL_BEFORE.search(before) or SLOGAN_AFTER.match(after):
+    if ORDINAL_BEFORE.search(before) or SLOGAN_AFTER.match(after) or SESSION_AFTER.match(after):
         return True
     if start > 0 and (scan[start - 1].isdigit() or scan[start - 1] in ".%"):
         return True
@@ -296,7 +323,8 @@ def _candidates(phrases, clause, start, end, measure, units, figure_starts) -> l
             gap = start - phrase.end
             side = 0
         elif phrase.start >= end and phrase.end <= clause[1]:
-            if any(end <= other < phrase.start for other in figure_starts):
+            index = bisect_left(figure_starts, end)
+            if index < len(figure_starts) and figure_starts[index] < phrase.start:
                 continue
             gap = phrase.start - end
             side = 1

