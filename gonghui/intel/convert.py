@@ -34,31 +34,37 @@ def to_simplified(text: str) -> str:
 
 
 @cache
-def _traditional_only() -> frozenset[str]:
-    """Characters that t2s changes on their own: written only in Traditional text."""
+def _script_tables() -> tuple[frozenset[str], frozenset[str]]:
+    """(Traditional-only, Simplified-only) characters, from what t2s does to each character alone."""
     chars = "".join(chr(code) for code in range(0x4E00, 0x9FA6))
     converted = _converter("t2s").convert("\n".join(chars)).split("\n")
-    return frozenset(a for a, b in zip(chars, converted, strict=True) if a != b)
-
-
-_HANZI = re.compile(r"[\u4e00-\u9fff]")
+    pairs = [(a, b) for a, b in zip(chars, converted, strict=True) if a != b and len(b) == 1]
+    traditional = frozenset(a for a, _ in pairs)
+    simplified = frozenset(b for _, b in pairs) - traditional
+    return traditional, simplified
 
 
 @cache
-def _traditional_pattern() -> re.Pattern:
-    return re.compile("[" + "".join(sorted(_traditional_only())) + "]")
+def _script_patterns() -> tuple[re.Pattern, re.Pattern]:
+    traditional, simplified = _script_tables()
+    return (
+        re.compile("[" + "".join(sorted(traditional)) + "]"),
+        re.compile("[" + "".join(sorted(simplified)) + "]"),
+    )
 
 
 def detect_script(text: str) -> str:
     """ "hant" when the text is written in Traditional characters, else "hans".
 
-    Counts the characters that exist only in Traditional writing (会 vs 會): Simplified prose has
-    next to none, Traditional prose a fifth or more.
+    Counts the characters that exist only in Traditional writing (會, 職) against those that
+    exist only in Simplified writing (会, 职): whichever script the text is in, its own kind
+    dominates, even when it quotes a line of the other.
     """
-    count = len(_traditional_pattern().findall(text))
+    traditional, simplified = _script_patterns()
+    count = len(traditional.findall(text))
     if count < 3:
         return "hans"
-    return "hant" if count >= 0.03 * len(_HANZI.findall(text)) else "hans"
+    return "hant" if count > len(simplified.findall(text)) else "hans"
 
 
 def normalise_script(text: str) -> tuple[str, str]:
@@ -71,7 +77,7 @@ def normalise_script(text: str) -> tuple[str, str]:
     script = detect_script(text)
     if script == "hant":
         return to_simplified(text), script
-    traditional = _traditional_pattern()
+    traditional = _script_patterns()[0]
     if traditional.search(text):
         lines = text.split("\n")
         text = "\n".join(to_simplified(line) if traditional.search(line) else line for line in lines)

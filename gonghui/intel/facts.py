@@ -60,14 +60,19 @@ MEASURES = {
 }
 FIGURE = re.compile(NUMBER.pattern + r"(?P<cls>人次|" + "|".join(m for m in MEASURES if m != "人次") + r")")
 CLAUSE_BREAK = re.compile(r"[，,、；;：:。！？!?\n]|”(?=“)")
+# Without 、: an enumeration ("慰问困难职工、劳模等1.5万人") stays one stretch.
+WIDE_CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
 SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
 MAX_GAP = 16
 
 TARGET_WORDS = re.compile(
-    r"将(?!近|军|士|领|帅)|计划(?!生育)|预计|拟|目标(?:是|为|[:：])|年度目标|力争|争取|确保|规划|承诺|明年|下一步|下半年|今后|年底前|"
+    r"将(?!近|军|士|领|帅|[\d一二两三四五六七八九十百千全其这该所各此])|计划(?!生育)|预计|拟|目标(?:是|为|[:：])|年度目标|力争|争取|确保|规划|承诺|明年|下一步|下半年|今后|年底前|"
     r"到20\d\d年|实事|(?<![主重需只想必纪不首紧简])要(?![求点素闻害职员])"
 )
-TASK_WORDS = re.compile(r"实事|目标任务|任务")
+# After the figure, only a livelihood project (民生实事) makes a task of it: "…两项实事都已超额完成".
+TASK_WORDS = re.compile(r"实事")
+# Per-person standards anywhere in the clause before the figure: "每人发放慰问金1000元".
+PER_UNIT_CLAUSE = re.compile(r"每(?:人|户|名|位)|人均|户均|标准")
 CUMULATIVE_WORDS = re.compile(
     r"截至|截止|累计|共有|总数|总量|已达|目前|现有|已有|至今|迄今|全(?:市|省|区|县|国|镇)(?:共|已)?有(?!力|效|序)"
 )
@@ -187,6 +192,7 @@ def extract_facts(body: str) -> list[dict]:
     units = _units()
     phrases = _find_phrases(scan)
     clauses = _breaks(CLAUSE_BREAK, scan)
+    wide_clauses = _breaks(WIDE_CLAUSE_BREAK, scan)
     sentences = _breaks(SENTENCE_BREAK, scan)
     plan_sections = _target_sections(scan)
     facts: list[dict] = []
@@ -232,6 +238,18 @@ def extract_facts(body: str) -> list[dict]:
                 total = previous_sentence_fact
             component = total is not None
         key, phrase = _choose(candidates)
+        if phrase is None or phrase.weak:
+            # A bare noun (劳模) or nothing: an enumeration's head verb may stand before the 、.
+            wide = _span_of(wide_clauses, start, len(scan))
+            if wide[0] < clause[0]:
+                low = bisect_left(phrase_starts, wide[0])
+                high = bisect_left(phrase_starts, clause[0])
+                wider = _candidates(phrases[low:high], (wide[0], clause[1]), start, end, measure, units, figure_starts)
+                wider = [c for c in wider if not c[1] and c[2] == 0]
+                if wider:
+                    key, phrase = _choose(wider)
+        if PER_UNIT_CLAUSE.search(scan[clause[0] : start]):
+            continue
         if key is None and component and total is not None and measure_fits(measure, units[total["indicator"]]):
             key, phrase = total["indicator"], None
         key = _context(key, measure, sentence_text, scan[clause[0] : clause[1]], units)
@@ -253,7 +271,11 @@ def extract_facts(body: str) -> list[dict]:
         evidence_end = max(end, phrase.end) if phrase else end
         if APPROX_AFTER.match(after):
             evidence_end = max(evidence_end, end + len(APPROX_AFTER.match(after).group(0)))
-        kind = "target" if _is_target(prefix, scan, sentence, start, end, plan_sections) else "actual"
+        kind = (
+            "target"
+            if _is_target(scan[sentence[0] : start + 1], scan, sentence, start, end, plan_sections)
+            else "actual"
+        )
         if key == "reform_tasks_done" and "完成" not in scan[evidence_start:evidence_end]:
             kind = "target"
         fact = {

@@ -51,7 +51,8 @@ def _places() -> tuple[dict[str, str], dict[str, int], int]:
 # Names that are ordinary words in union prose (城区, 郊区, 新区 …) or too ambiguous as short forms.
 _NOT_PLACES = {"全国", "中国", "中华", "城区", "郊区", "矿区", "东区", "西区", "新县", "新区", "开发", "市中", "城中",
                "河口", "南区", "北区", "中区", "新城", "高新", "经开", "工业", "和平", "白云", "城关", "青山", "新华",
-               "红旗", "向阳", "光明", "东方", "太平", "人民", "建设", "民主", "团结", "友谊", "胜利", "长安", "大同"}  # fmt: skip
+               "红旗", "向阳", "光明", "东方", "太平", "人民", "建设", "民主", "团结", "友谊", "胜利",
+               "长安", "大同"}  # fmt: skip
 
 _PLACE_END = re.compile(r"[省市区县州旗盟]")
 _UNION_WORD = re.compile(r"总工会|工会|总")
