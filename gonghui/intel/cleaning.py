@@ -35,7 +35,7 @@ META_ANYWHERE = re.compile(
 # Lines that are page furniture wherever they stand.
 JUNK_LINE = re.compile(
     r"^(?:退出长者模式|长者模式|关怀模式|无障碍(?:阅读|浏览)?|English|繁体|简体|繁體|简体中文|繁體中文|"
-    r"Top|TOP|返回顶部|回到顶部|返回首页|返回列表|打印本页|打印|关闭窗口|关闭|收藏|点赞|在看|分享|"
+    r"展开阅读全文|点击展开全文|阅读全文|Top|TOP|返回顶部|回到顶部|返回首页|返回列表|打印本页|打印|关闭窗口|关闭|收藏|点赞|在看|分享|"
     r"上滑加载更多.*|加载更多.*|查看更多.*|更多[:：>]?|推荐阅读[:：]?|相关阅读[:：]?|扩展阅读.*|相关推荐[:：]?|"
     r"猜你喜欢[:：]?|热门推荐[:：]?|热点推荐[:：]?|精彩推荐[:：]?|友情链接[:：]?.*|相关链接[:：]?.*|"
     r"微信|微博|QQ空间|QQ好友|朋友圈|抖音|今日头条|扫一扫.*|微信扫一扫.*|扫描二维码.*|手机扫码.*|"
@@ -90,6 +90,9 @@ def is_boilerplate(line: str) -> bool:
     """Page furniture that never belongs in the body."""
     if len(line) > FURNITURE_MAX:
         return False
+    if len(line) > 60 and is_sentence(line):
+        # Prose that names 版权 or 来源 in passing; only a record number or copyright sign is furniture.
+        return bool(_STRONG_FOOTER.search(line))
     return bool(
         JUNK_LINE.match(line)
         or META_LINE.match(line)
@@ -177,6 +180,7 @@ def clean(text: str) -> Cleaned:
     return result
 
 
+_STRONG_FOOTER = re.compile(r"ICP\s*备|ICP证|公网安备|公安备案|Copyright|©|All Rights Reserved", re.IGNORECASE)
 _FOOTER_ANYWHERE = re.compile(
     r"ICP\s*备|ICP证|公网安备|公安备案|版权所有|Copyright|©|All Rights Reserved|主办单位\s*[:：]|承办单位\s*[:：]|"
     r"网站地图|本站资料|如有侵权|技术支持\s*[:：]|网站标识码",
