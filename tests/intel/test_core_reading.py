@@ -70,7 +70,7 @@ def test_short_gbk_text_is_not_mistaken_for_big5():
 PAGE = """<!DOCTYPE html>
 <html><head><meta charset="{charset}"><title>金寨县总工会召开全县工会工作会议_某某工会网</title></head>
 <body>
-<div class="nav"><a href="/">首页</a> | <a href="/a">工会要闻</a> | <a href="/b">通知公告</a> | <a href="/c">联系我们</a></div>
+<div class="nav"><a href="/">首页</a> | <a href="/a">工会要闻</a> | <a href="/b">通知公告</a></div>
 <div class="crumb">您现在的位置：首页 &gt; 工会要闻</div>
 <div class="article">
 <h1>金寨县总工会召开全县工会工作会议</h1>
