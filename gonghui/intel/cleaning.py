@@ -106,9 +106,19 @@ def is_meta(line: str) -> bool:
     return len(line) <= FURNITURE_MAX and bool(META_LINE.match(line) or META_ANYWHERE.search(line))
 
 
+_DATE_ONLY = re.compile(
+    r"^[(（]?\s*(?:(?:19|20)\d\d|二[〇○零一二三四五六七八九]{3})\s*[年./-]\s*[\d一二三四五六七八九十〇○]{1,2}\s*[月./-]"
+    r"\s*[\d一二三四五六七八九十〇○]{1,3}\s*[日号]?\s*[)）]?$"
+)
+
+
+def is_date_only(line: str) -> bool:
+    return bool(_DATE_ONLY.match(line))
+
+
 def is_sentence(line: str) -> bool:
     """A line of prose: ends like a sentence, or is long and has commas."""
-    if not _HAS_CJK.search(line):
+    if not _HAS_CJK.search(line) or is_date_only(line):
         return False
     if SENTENCE_END.search(line) and len(line) >= 4:
         return True
@@ -127,6 +137,7 @@ class Cleaned:
     meta: list[str] = field(default_factory=list)  # page metadata lines (发布日期, 来源 …) anywhere
     body_lines: list[str] = field(default_factory=list)
     footer: list[str] = field(default_factory=list)
+    trailer: list[str] = field(default_factory=list)  # short lines after the last sentence (signature, date)
 
     @property
     def body(self) -> str:
@@ -173,7 +184,7 @@ def clean(text: str) -> Cleaned:
             body.append(line)
     # The body ends with its last sentence: credits and stray short lines after it go.
     while body and not is_sentence(body[-1]):
-        body.pop()
+        result.trailer.insert(0, body.pop())
     while body and CREDIT_LINE.match(body[-1]) and not body[-1].endswith("。"):
         body.pop()
     result.body_lines = body

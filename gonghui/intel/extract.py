@@ -31,8 +31,8 @@ def extract_text(text: str) -> dict:
     cleaned = clean(simplified)
     body = cleaned.body
     title = find_title(cleaned.header)
-    date, date_kind = find_date(cleaned.meta + cleaned.footer[:0], cleaned.header, body)
-    region, org = find_org(title, body)
+    date, date_kind = find_date(cleaned.meta, cleaned.header, body, cleaned.trailer)
+    region, org = find_org(title, body, cleaned.header)
     facts = [{key: fact[key] for key in FACT_KEYS} for fact in extract_facts(body)]
     return {
         "title": title,

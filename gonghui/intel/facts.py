@@ -155,32 +155,41 @@ def _strip_titles(text: str) -> str:
     return re.sub(r"《[^》]{0,80}》", lambda m: "《" + "　" * (len(m.group(0)) - 2) + "》", text)
 
 
-_HEADING = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部分章]|\d+[.、．])"
+# Numbered headings by level: 第一部分 (0), 一、(1), （一）(2), 1. (3).
+_HEADINGS = (
+    re.compile(r"^第[一二三四五六七八九十]+(?:部分|章|篇)"),
+    re.compile(r"^[一二三四五六七八九十]+[、.．]"),
+    re.compile(r"^[(（][一二三四五六七八九十]+[)）]"),
+    re.compile(r"^\d+[.、．](?!\d)"),
 )
 _PLAN_HEADING = re.compile(
-    r"(?:下半年|明年|下一步|今后|20\d\d年|新的一年|来年).{0,12}(?:工作|安排|打算|计划|思路|任务|重点)"
-    r"|工作(?:安排|打算|计划|思路)"
+    r"(?:下半年|明年|下一步|今后|20\d\d年|新的一年|来年|今年|本年度).{0,12}(?:工作|安排|打算|计划|思路|任务|重点|目标)"
+    r"|工作(?:安排|打算|计划|思路|目标)|重点工作|主要任务|目标任务"
 )
+_REVIEW_HEADING = re.compile(r"回顾|成绩|成效|完成情况|总结|进展|主要做法|工作开展")
+
+
+def _heading_level(line: str) -> int | None:
+    if len(line) > 40:
+        # A long numbered line is an item, not a heading ("（一）新建基层工会30家…" still counts below).
+        return None
+    for level, pattern in enumerate(_HEADINGS):
+        if pattern.match(line):
+            return level
+    return None
 
 
 def _target_sections(body: str) -> list[tuple[int, int]]:
-    """Spans of sections headed as next-period arrangements ("三、2024年工作安排")."""
+    """Spans of sections headed as next-period arrangements ("二、2024年工作计划")."""
     spans = []
-    heading = re.compile(
-        r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部分章]|\d+[.、．])"
-    )
-    plan = re.compile(
-        r"(?:下半年|明年|下一步|今后|20\d\d年|新的一年|来年).{0,12}(?:工作|安排|打算|计划|思路|任务|重点)|工作(?:安排|打算|计划|思路)"
-    )
-    offset, current = 0, None
+    offset, current, current_level = 0, None, 0
     for line in body.split("\n"):
-        if heading.match(line) and len(line) <= 40:
-            if current is not None:
-                spans.append((current, offset))
-                current = None
-            if plan.search(line) and not re.search(r"回顾|成绩|成效|完成情况|总结", line):
-                current = offset
+        level = _heading_level(line)
+        if level is not None and current is not None and level <= current_level:
+            spans.append((current, offset))
+            current = None
+        if level is not None and current is None and _PLAN_HEADING.search(line) and not _REVIEW_HEADING.search(line):
+            current, current_level = offset, level
         offset += len(line) + 1
     if current is not None:
         spans.append((current, len(body)))

@@ -142,8 +142,15 @@ _BARE = re.compile(r"(?P<lvl>市|区|县|省)总(?:工会)?")
 _ROUND_UP_LEAD = re.compile(r"各级工会|各地工会|多地工会|各(?:县|区|市)(?:[(（][^)）]*[)）])?(?:总)?工会")
 
 
-def find_org(title: str | None, body: str) -> tuple[str | None, str | None]:
-    """(region, org) of the reporting union (convention 9)."""
+def find_org(title: str | None, body: str, header: list[str] = ()) -> tuple[str | None, str | None]:
+    """(region, org) of the reporting union (convention 9).
+
+    ``header``: lines above the body other than the title (a speaker's line "市总工会主席 张三");
+    they count like the lead paragraph.
+    """
+    extra = [line for line in header if line != title]
+    if extra:
+        body = "\n".join(extra) + "\n" + body
     if title:
         unions = find_unions(title)
         if unions:
@@ -241,9 +248,13 @@ def parse_date(match: re.Match) -> str | None:
         return None
 
 
-def find_date(meta: list[str], header: list[str], body: str) -> tuple[str | None, str | None]:
-    """(date, kind): the publication date printed on the page, else an event date in the lead."""
-    for line in [*meta, *header]:
+def find_date(meta: list[str], header: list[str], body: str, trailer: list[str] = ()) -> tuple[str | None, str | None]:
+    """(date, kind): the publication date printed on the page, else an event date in the lead.
+
+    Printed dates are the page's metadata lines (发布时间：…) and date lines above the body or
+    below it (a summary's signature date); an event date is a full date in the lead paragraph.
+    """
+    for line in [*meta, *header, *trailer]:
         if _NOT_PUBLISHED.search(line):
             continue
         for match in DATE.finditer(line):
