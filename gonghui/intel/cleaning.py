@@ -21,10 +21,11 @@ INLINE_JUNK = re.compile(
 
 # Page metadata lines: boilerplate in the body, but the header's date is read from them.
 META_LINE = re.compile(
-    r"^(?:【?\s*)?(?:发布(?:时间|日期)|发表(?:时间|日期)|时间|日期|来源|文章来源|信息来源|稿件来源|作者|"
+    r"^(?:[【\[(（]?\s*)?(?:发布(?:时间|日期)|发表(?:时间|日期)|时间|日期|来源|文章来源|信息来源|稿件来源|本文来源|"
+    r"转自|转载自|文章出处|出处|作者|"
     r"浏览(?:次数|量)?|阅读(?:次数|量)?|点击(?:数|量|率)?|访问(?:次数|量)|字号|字体|责任编辑|编辑|"
     r"审核|审校|核稿|校对|供稿|撰稿|摄影|图片|文/图|文图|通讯员|记者|初审|复审|终审|分享|打印|更新时间|"
-    r"页面更新|发布者|发布人|发布机构|信息提供|录入)\s*[:：]"
+    r"页面更新|发布者|发布人|发布机构|信息提供|录入|责编|编审|监制|统筹|策划)\s*(?:[:：]|\s*[|丨｜]\s*)"
 )
 META_ANYWHERE = re.compile(
     r"(?:发布(?:时间|日期)|来源)\s*[:：].{0,40}(?:来源|作者|浏览|字号|字体|点击|阅读)\s*[:：]|"
@@ -39,7 +40,9 @@ JUNK_LINE = re.compile(
     r"上滑加载更多.*|加载更多.*|查看更多.*|更多[:：>]?|推荐阅读[:：]?|相关阅读[:：]?|扩展阅读.*|相关推荐[:：]?|"
     r"猜你喜欢[:：]?|热门推荐[:：]?|热点推荐[:：]?|精彩推荐[:：]?|友情链接[:：]?.*|相关链接[:：]?.*|"
     r"微信|微博|QQ空间|QQ好友|朋友圈|抖音|今日头条|扫一扫.*|微信扫一扫.*|扫描二维码.*|手机扫码.*|"
-    r"分享到[:：]?.*|分享至[:：]?.*|标签[:：].*|关键词[:：].*|"
+    r"分享到[:：]?.*|分享至[:：]?.*|标签[:：].*|关键词[:：].*|原标题[:：].*|"
+    r"【?我要纠错】?|【?纠错】?|网友评论.*|发表评论.*|评论|登录|注册|举报/?反馈|返回搜狐.*|打开.{0,10}APP.*|"
+    r"视频加载中.*|点击图片查看大图|附件下载.*|相关附件.*|(?:【[^】]{1,8}】\s*){1,4}|"
     r"上一篇[:：]?.*|下一篇[:：]?.*|上一条[:：]?.*|下一条[:：]?.*|上一页.*|下一页.*|"
     r"(?:\d+\s+){2,}\d+|[\d\s]+|[-—_=*·•|>»]+|"
     r"[\w\s]{0,20}(?:http|https)://\S+|(?:https?://|www\.)\S+)$",
@@ -53,7 +56,8 @@ JUNK_ANYWHERE = re.compile(
     r"欢迎访问|欢迎光临|设为首页|加入收藏|今天是\s*[:：]|"
     r"本站资料|本站所有|本网站所有|本站文章|如有侵权|如有版权问题|转载请注明|违法和不良信息举报|"
     r"小编为大家整理|小编整理|供大家参考|仅供参考学习|下载文档|文档下载|下载本文|本文下载|"
-    r"原文链接|阅读原文|点击进入|点击查看|长按识别|关注我们|关注公众号)",
+    r"原文链接|阅读原文|点击进入|点击查看|长按识别|关注我们|关注公众号|特别声明|声明[:：]|仅代表作者本人|"
+    r"信息发布平台|网易号|搜狐号|百家号|未经授权|转载请|来源于网络)",
     re.IGNORECASE,
 )
 # A footer line ends the body: nothing after it is body text.
@@ -61,7 +65,8 @@ FOOTER_START = re.compile(
     r"^(?:展开阅读全文|页面更新|扩展阅读|推荐阅读|相关阅读|相关文章|相关新闻|相关推荐|热门文章|热点新闻|"
     r"最新文章|猜你喜欢|上一篇|下一篇|上一条|下一条|友情链接|分享到|分享至|责任编辑|主办单位|主办[:：]|"
     r"承办单位|版权所有|Copyright|©|网站地图|联系我们|免责声明|关于我们|本站资料|本站所有|打印本页|"
-    r"关闭窗口|【打印】|【关闭】|扫一扫|标签[:：]|关键词[:：]|上滑加载更多)",
+    r"关闭窗口|【打印】|【关闭】|扫一扫|标签[:：]|关键词[:：]|上滑加载更多|特别声明|声明[:：]|返回搜狐|"
+    r"举报/?反馈|网友评论|发表评论|相关附件|附件下载|附件[:：])",
     re.IGNORECASE,
 )
 # A short line of nothing but short words split by separators: a menu or breadcrumb.
@@ -158,7 +163,8 @@ def clean(text: str) -> Cleaned:
             continue
         if is_boilerplate(line):
             continue
-        if is_sentence(remove_inline_junk(line)):
+        line = remove_inline_junk(line)
+        if is_sentence(line) and not (not result.header and _looks_like_title(line, lines[index + 1 :])):
             start = index
             break
         result.header.append(line)
@@ -197,6 +203,16 @@ _FOOTER_ANYWHERE = re.compile(
     r"网站地图|本站资料|如有侵权|技术支持\s*[:：]|网站标识码",
     re.IGNORECASE,
 )
+
+
+def _looks_like_title(line: str, rest: list[str]) -> bool:
+    """A first line that ends in ！ or ？ but is a headline: short, and prose or page metadata follows."""
+    if not 8 <= len(line) <= 40 or not re.search(r"[！？!?]$", line) or "。" in line:
+        return False
+    if re.search(r"同志们|各位|朋友们|代表们|大家好", line):
+        return False
+    following = [item for item in rest[:3] if item]
+    return bool(following) and (is_meta(following[0]) or is_sentence(following[0]))
 
 
 def _footerish(line: str) -> bool:

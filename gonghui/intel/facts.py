@@ -95,6 +95,7 @@ MONEY_NOT_RELIEF = re.compile(r"追回|挽回|讨回|追讨|清欠|欠薪|讨薪
 MONEY_FACILITIES = re.compile(r"建设|改造|修缮|装修|购置|新建|提升|阵地|设施|场所|打造|配备")
 MONEY_RELIEF_CONTEXT = re.compile(r"慰问|帮扶|救助|送温暖|助学|清凉|困难|物资|慰问品|补助|救济|关爱")
 MUTUAL_CONTEXT = re.compile(r"互助")
+DUES_COLLECTED = re.compile(r"收缴|征缴|拨缴|上缴|上解|收入|缴纳|回拨|返还|代收|税务代征|征收")
 MUTUAL_PAID = re.compile(r"赔付|理赔|给付|救助金|补助金|受益|发放")
 MUTUAL_PREMIUM = re.compile(r"缴纳|收缴|筹集|保费|会费|缴费|参保费|互助费|募集")
 AWARD_WORDS = re.compile(r"荣获|获评|评为|获得|命名|授予|认定|星级(?:评定|评定为)|挂牌|授牌|表彰")
@@ -261,7 +262,7 @@ def extract_facts(body: str) -> list[dict]:
             continue
         if key is None and component and total is not None and measure_fits(measure, units[total["indicator"]]):
             key, phrase = total["indicator"], None
-        key = _context(key, measure, sentence_text, scan[clause[0] : clause[1]], units)
+        key = _context(key, measure, sentence_text, scan[clause[0] : clause[1]], units, phrase)
         if key is None:
             continue
         if key == "stations_built" and AWARD_WORDS.search(scan[clause[0] : clause[1]]):
@@ -378,11 +379,18 @@ def _choose(candidates) -> tuple[str | None, Phrase | None]:
     return key, phrase
 
 
-def _context(key: str | None, measure: str, sentence: str, clause: str, units: dict[str, str]) -> str | None:
+def _context(
+    key: str | None, measure: str, sentence: str, clause: str, units: dict[str, str], phrase: Phrase | None = None
+) -> str | None:
     """Sentence-level readings that override or drop a mapping (conventions 5–7)."""
     money = measure == "元"
     if money:
         if MONEY_NOT_RELIEF.search(clause):
+            return None
+        if key == "dues_collected" and not DUES_COLLECTED.search(clause):
+            # 工会经费 spent, not collected: relief money when it goes to workers, else nothing.
+            return "relief_amount" if MONEY_RELIEF_CONTEXT.search(clause) else None
+        if key == "relief_amount" and phrase is not None and phrase.weak and not MONEY_RELIEF_CONTEXT.search(clause):
             return None
         if MUTUAL_CONTEXT.search(sentence) and key in (None, "relief_amount", "mutual_aid_paid"):
             if MUTUAL_PREMIUM.search(clause):
