@@ -6,5 +6,6 @@ shared/domain/EXTRACTION.md.
 """
 
 from gonghui.intel.extract import extract_bytes, extract_file, extract_text, load_catalog
+from gonghui.intel.reading import UnreadableDocument
 
-__all__ = ["extract_bytes", "extract_file", "extract_text", "load_catalog"]
+__all__ = ["UnreadableDocument", "extract_bytes", "extract_file", "extract_text", "load_catalog"]

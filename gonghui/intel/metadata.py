@@ -117,17 +117,45 @@ _NOT_AFTER_BARE = "结体书经队部量数计额之共监务裁会"
 _LEADING_ACTION = re.compile(r"[^，,。]{0,6}(召开|举办|举行|组织|开展|印发|出台|传达|学习|深入|积极|联合|启动)")
 
 
+_TOWN_UNION = re.compile(r"(?P<town>[\u4e00-\u9fff]{2,4}?(?:镇|乡|街道))(?P<kind>总工会|工会)")
+_TOWN_BEFORE = '，,、。；：:“”"（(【 \n'
+
+
 def find_unions(text: str, places: list | None = None) -> list[tuple[int, str, str]]:
-    """(position, org name, region as written) for every place + 总工会/工会 in a text."""
+    """(position, org name, region as written) for every place + 总工会/工会 in a text.
+
+    A place written right before the union's own ("铜陵市义安区总工会") belongs to the name;
+    a town union ("湖塘镇总工会") counts after a place or at the start of a clause.
+    """
+    places = find_places(text) if places is None else places
     found = []
-    for start, end, written, _full in find_places(text) if places is None else places:
+    ends = {end: (start, written) for start, end, written, _ in places}
+    for start, end, written, _full in places:
         match = _UNION_AFTER.match(text[end : end + 6])
-        if not match:
+        if match:
+            level_char = match.group(0)[:1] if match.group(0)[:1] in "省市区县旗" else ""
+            region = written + level_char if level_char and not written.endswith(level_char) else written
+            org = region + ("总工会" if "总" in match.group(0) else "工会")
+            parent_start = start
+            while parent_start in ends:
+                parent_start = ends[parent_start][0]
+            found.append((parent_start, text[parent_start:start] + org, region))
             continue
-        level_char = match.group(0)[:1] if match.group(0)[:1] in "省市区县旗" else ""
-        region = written + level_char if level_char and not written.endswith(level_char) else written
-        org = region + ("总工会" if "总" in match.group(0) else "工会")
-        found.append((start, org, region))
+        town = _TOWN_UNION.match(text, end)
+        if town and not find_places(town.group("town")):
+            parent_start = start
+            while parent_start in ends:
+                parent_start = ends[parent_start][0]
+            found.append((parent_start, text[parent_start : town.end()], town.group("town")))
+    for town in _TOWN_UNION.finditer(text):
+        start = town.start()
+        if (
+            (start == 0 or text[start - 1] in _TOWN_BEFORE)
+            and start not in ends
+            and not any(s <= start < e for s, e, _, _ in places)
+        ):
+            found.append((start, town.group(0), town.group("town")))
+    found.sort()
     return found
 
 
@@ -189,9 +217,13 @@ def find_org(title: str | None, body: str, header: list[str] = ()) -> tuple[str 
             return main_place(), None
     counts: Counter[str] = Counter()
     regions: dict[str, str] = {}
+    names: dict[str, str] = {}
     for position, org, region in unions:
-        counts[org] += 3 if position < first_end else 1
-        regions[org] = region
+        key = region + ("总工会" if org.endswith("总工会") else "工会")
+        counts[key] += 3 if position < first_end else 1
+        regions[key] = region
+        if len(org) > len(names.get(key, "")):
+            names[key] = org
     # A bare 市总工会 / 市总 / 县总工会 belongs to the place of that level the text names most.
     best_of_level: dict[str, str] = {}
     for full, _count in counts_by_place.most_common():
@@ -213,9 +245,10 @@ def find_org(title: str | None, body: str, header: list[str] = ()) -> tuple[str 
         org = region + "总工会"
         counts[org] += 3 if start < first_end else 1
         regions[org] = region
+        names.setdefault(org, org)
     if counts:
-        org, _ = counts.most_common(1)[0]
-        return regions[org], org
+        key, _ = counts.most_common(1)[0]
+        return regions[key], names[key]
     return main_place(), None
 
 
@@ -261,14 +294,21 @@ def find_date(meta: list[str], header: list[str], body: str, trailer: list[str] 
             date = parse_date(match)
             if date and (_PUBLISHED_LABEL.search(line[: match.start()]) or len(line) <= 40):
                 return date, "published"
-    lead = body.split("\n", 1)[0][:200]
+    lead = body[:300]
     for match in DATE.finditer(lead):
         if match.group("s1") != "年":
+            continue
+        # Deadlines and periods are not the event: "2024年6月30日前", "自2023年1月1日起", "截至…".
+        if _NOT_EVENT_AFTER.match(lead, match.end()) or _NOT_EVENT_BEFORE.search(lead[: match.start()]):
             continue
         date = parse_date(match)
         if date:
             return date, "event"
     return None, None
+
+
+_NOT_EVENT_AFTER = re.compile(r"\s*(?:前|以前|之前|起|以来|开始|截止|至|到|—|-|~|～|期间|以后|之后|后)")
+_NOT_EVENT_BEFORE = re.compile(r"(?:截至|截止|自|从|到|至|出生|生于)\s*$")
 
 
 def find_title(header: list[str]) -> str | None:

@@ -142,11 +142,23 @@ def _strip_tags(html: str) -> str:
     return html_lib.unescape(text)
 
 
+class UnreadableDocument(ValueError):
+    """The bytes are not a document of the kind the name says (a broken .docx, a .doc renamed …)."""
+
+
 def docx_to_text(data: bytes) -> str:
     """Paragraphs of a .docx (and the cells of its tables), one per line."""
-    import docx
+    import zipfile
 
-    document = docx.Document(io.BytesIO(data))
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
+        raise UnreadableDocument(
+            "无法读取该 Word 文件：它不是有效的 .docx 文件（旧版 .doc 请先在 Word 中另存为 .docx）"
+        ) from error
     lines = [paragraph.text for paragraph in document.paragraphs]
     for table in document.tables:
         for row in table.rows:

@@ -123,3 +123,32 @@ def test_no_title_when_the_text_starts_with_a_sentence():
 def test_title_loses_the_hosting_site_suffix():
     text = "常州市总工会召开三季度工作交流会议_常州工会网\n10月12日，常州市总工会召开会议。"
     assert meta(text)[0] == "常州市总工会召开三季度工作交流会议"
+
+
+def test_parent_place_and_town_unions():
+    assert meta("铜陵市义安区总工会召开全委会议\n近日，铜陵市义安区总工会召开全委会议。")[3:] == (
+        "义安区",
+        "铜陵市义安区总工会",
+    )
+    text = "标题这里没有单位名称\n7月5日，武进区湖塘镇总工会开展送清凉活动，慰问一线职工300人。"
+    assert meta(text)[3:] == ("湖塘镇", "武进区湖塘镇总工会")
+
+
+@pytest.mark.parametrize(
+    ("lead", "date"),
+    [
+        ("2023年12月5日上午，区总工会召开会议。", "2023-12-05"),
+        ("区总工会于2023年12月5日召开会议。", "2023-12-05"),
+        ("近日，区总工会召开会议，要求2024年6月30日前完成建会任务。", None),
+        ("近日，区总工会召开会议。自2023年1月1日起，全区开展专项行动。", None),
+        ("近日，区总工会召开会议。截至2023年11月30日，全区新建工会50家。", None),
+    ],
+)
+def test_event_dates_are_not_deadlines(lead, date):
+    assert meta("标题这里没有单位名称\n" + lead)[1] == date
+
+
+def test_headline_ending_in_an_exclamation_mark():
+    text = "工会送温暖，暖到职工心坎里！\n发布时间：2024-02-01\n1月31日，永康市总工会开展送温暖活动。"
+    assert meta(text) == ("工会送温暖，暖到职工心坎里！", "2024-02-01", "published", "永康市", "永康市总工会")
+    assert extract_text("同志们！\n今天我们召开会议。")["body"] == "同志们！\n今天我们召开会议。"

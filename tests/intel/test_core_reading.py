@@ -130,3 +130,16 @@ def test_docx_paragraphs_and_tables(tmp_path):
     assert result["org"] == "金寨县总工会"
     assert result["region"] == "金寨县"
     assert pairs(result) == [*EXPECTED, ("health_checks", 3000)]
+
+
+def test_a_broken_docx_is_a_clear_error():
+    from gonghui.intel import UnreadableDocument
+
+    with pytest.raises(UnreadableDocument, match=r"不是有效的 \.docx"):
+        extract_bytes(b"not a zip at all", "report.docx")
+
+
+def test_empty_and_furniture_only_inputs():
+    assert extract_bytes(b"", "empty.txt")["body"] == ""
+    assert extract_bytes("版权所有 © 2024\n苏ICP备12345678号".encode(), "footer.txt")["body"] == ""
+    assert extract_bytes(b"<html><body></body></html>", "blank.html")["facts"] == []
