@@ -262,6 +262,9 @@ def extract_facts(body: str) -> list[dict]:
             continue
         if key is None and component and total is not None and measure_fits(measure, units[total["indicator"]]):
             key, phrase = total["indicator"], None
+        if key is None and not component:
+            # "新建工会驿站45个，累计建成312个": a short clause that repeats the verb keeps the noun.
+            key = _elided(facts, sentence, clause, scan, start, measure, units)
         key = _context(key, measure, sentence_text, scan[clause[0] : clause[1]], units, phrase)
         if key is None:
             continue
@@ -294,7 +297,7 @@ def extract_facts(body: str) -> list[dict]:
             "unit": unit,
             "approx": approx,
             "kind": kind,
-            "cumulative": bool(CUMULATIVE_WORDS.search(prefix)) or (component and bool(total and total["cumulative"])),
+            "cumulative": _is_cumulative(prefix) or (component and bool(total and total["cumulative"])),
             "component": component,
             "evidence": body[evidence_start:evidence_end],
             "start": evidence_start,
@@ -379,6 +382,21 @@ def _choose(candidates) -> tuple[str | None, Phrase | None]:
     return key, phrase
 
 
+ELIDED_VERB = re.compile(r"^(?:[\u4e00-\u9fff]{0,4}?)(?:新建|新增|建成|累计(?:建成|达到)?|共计|发展|达到|总数达?)")
+
+
+def _elided(facts, sentence, clause, scan, start, measure, units) -> str | None:
+    """The indicator of the previous figure in the sentence, for a short clause with no noun of its own."""
+    if not facts or start - clause[0] > 10:
+        return None
+    previous = facts[-1]
+    if previous["start"] < sentence[0] or not measure_fits(measure, units[previous["indicator"]]):
+        return None
+    if not ELIDED_VERB.match(scan[clause[0] : start]):
+        return None
+    return previous["indicator"]
+
+
 def _context(
     key: str | None, measure: str, sentence: str, clause: str, units: dict[str, str], phrase: Phrase | None = None
 ) -> str | None:
@@ -421,6 +439,17 @@ def _context(
             if re.search(r"金秋助学|助学", sentence):
                 return "student_aid_beneficiaries"
     return key
+
+
+PERIOD_WORDS = re.compile(r"[，,；;](?:[^，,；;]*?)(?:今年|本年|当年|年内|上半年|下半年|全年|本季度|季度内|本月)")
+
+
+def _is_cumulative(prefix: str) -> bool:
+    """A running-total word before the figure, not overridden by a period word after it."""
+    markers = list(CUMULATIVE_WORDS.finditer(prefix))
+    if not markers:
+        return False
+    return not PERIOD_WORDS.search(prefix, markers[-1].end())
 
 
 def _is_target(prefix: str, scan: str, sentence: tuple[int, int], start: int, end: int, sections) -> bool:

@@ -232,3 +232,18 @@ def test_evidence_is_the_body_slice():
 def test_verbs_win_over_bare_nouns():
     assert pairs("慰问劳模50人。") == [("relief_beneficiaries", 50)]
     assert pairs("慰问困难职工、劳模等1.5万余人。") == [("relief_beneficiaries", 15000)]
+
+
+def test_a_short_clause_repeating_the_verb_keeps_the_noun():
+    facts = extract_facts("新建工会驿站45个，累计建成312个。")
+    assert [(f["indicator"], f["value"], f["cumulative"]) for f in facts] == [
+        ("stations_built", 45, False),
+        ("stations_built", 312, True),
+    ]
+    assert pairs("受理劳动争议调解案件120件，调解成功98件。") == [("legal_aid_cases", 120)]
+
+
+def test_a_period_word_after_a_running_total_ends_it():
+    facts = extract_facts("全市已累计建成工会驿站1200余家，今年新建126家。")
+    assert [(f["value"], f["cumulative"], f["approx"]) for f in facts] == [(1200, True, True), (126, False, False)]
+    assert only("截至目前，全市新建工会驿站45个。")["cumulative"] is True
