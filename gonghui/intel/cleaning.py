@@ -30,7 +30,10 @@ META_LINE = re.compile(
 META_ANYWHERE = re.compile(
     r"(?:发布(?:时间|日期)|来源)\s*[:：].{0,40}(?:来源|作者|浏览|字号|字体|点击|阅读)\s*[:：]|"
     r"字号\s*[:：]?\s*[【\[]?\s*大\s*中\s*小|【\s*打印\s*】|【\s*关闭\s*】|\[\s*打印\s*\]|"
-    r"浏览次数\s*[:：]|阅读次数\s*[:：]|点击次数\s*[:：]"
+    r"浏览次数\s*[:：]|阅读次数\s*[:：]|点击次数\s*[:：]|"
+    # A bare date stamp, perhaps with a time and the source: "2024-02-08 09:25:16  来源：工人日报".
+    r"^(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*"
+    r"(?:(?:来源|作者|编辑|责任编辑|浏览|字号|星期.)\s*[:：]?|$)"
 )
 
 # Lines that are page furniture wherever they stand.

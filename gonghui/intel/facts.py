@@ -408,7 +408,7 @@ def _context(
         if key == "dues_collected" and not DUES_COLLECTED.search(clause):
             # 工会经费 spent, not collected: relief money when it goes to workers, else nothing.
             return "relief_amount" if MONEY_RELIEF_CONTEXT.search(clause) else None
-        if key == "relief_amount" and phrase is not None and phrase.weak and not MONEY_RELIEF_CONTEXT.search(clause):
+        if key == "relief_amount" and phrase is not None and phrase.weak and not MONEY_RELIEF_CONTEXT.search(sentence):
             return None
         if MUTUAL_CONTEXT.search(sentence) and key in (None, "relief_amount", "mutual_aid_paid"):
             if MUTUAL_PREMIUM.search(clause):
