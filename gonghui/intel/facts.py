@@ -16,7 +16,7 @@ measure word. A small grammar then reads how the figure is stated:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 
@@ -62,6 +62,10 @@ FIGURE = re.compile(NUMBER.pattern + r"(?P<cls>人次|" + "|".join(m for m in ME
 CLAUSE_BREAK = re.compile(r"[，,、；;：:。！？!?\n]|”(?=“)")
 # Without 、: an enumeration ("慰问困难职工、劳模等1.5万人") stays one stretch.
 WIDE_CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
+# The same breaks, found backwards: the last one before a position (greedy match up to it).
+CLAUSE_BACK = re.compile(r"(?s).*(?:[，,、；;：:。！？!?\n]|”(?=“))")
+WIDE_BACK = re.compile(r"(?s).*[，,；;：:。！？!?\n]")
+SENTENCE_BACK = re.compile(r"(?s).*[。！？!?；;\n]")
 SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
 MAX_GAP = 16
 
@@ -130,23 +134,34 @@ def _units() -> dict[str, str]:
     return {key: entry["unit"] for key, entry in load_catalog().items()}
 
 
-def _find_phrases(text: str) -> list[Phrase]:
+def _find_phrases(text: str, spans: list[tuple[int, int]]) -> list[Phrase]:
     table, pattern, weak = _phrase_table()
-    return [
-        Phrase(m.start(), m.end(), m.group(0), table[m.group(0)], m.group(0) in weak) for m in pattern.finditer(text)
-    ]
+    found = []
+    for start, end in spans:
+        for m in pattern.finditer(text, start, end):
+            word = m.group(0)
+            found.append(Phrase(m.start(), m.end(), word, table[word], word in weak))
+    return found
 
 
-def _breaks(pattern: re.Pattern, text: str) -> list[int]:
-    """End offsets of the breaks (a clause or sentence runs from one break's end to the next)."""
-    return [match.end() for match in pattern.finditer(text)]
+def _bounds(back: re.Pattern, forward: re.Pattern, scan: str, position: int, window: int) -> tuple[int, int]:
+    """(start, end) of the clause or sentence around a position: from the last break before it
+    (within ``window`` characters) to the end of the next break after it."""
+    low = max(0, position - window)
+    match = back.match(scan, low, position)
+    start = match.end() if match else low
+    following = forward.search(scan, position)
+    return start, following.end() if following else len(scan)
 
 
-def _span_of(breaks: list[int], position: int, length: int) -> tuple[int, int]:
-    index = bisect_right(breaks, position)
-    start = breaks[index - 1] if index else 0
-    end = breaks[index] if index < len(breaks) else length
-    return start, end
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
 
 
 def _strip_titles(text: str) -> str:
@@ -168,6 +183,11 @@ _PLAN_HEADING = re.compile(
     r"|工作(?:安排|打算|计划|思路|目标)|重点工作|主要任务|目标任务"
 )
 _REVIEW_HEADING = re.compile(r"回顾|成绩|成效|完成情况|总结|进展|主要做法|工作开展")
+
+
+_HEADING_HINT = re.compile(
+    r"(?:^|\n)(?:第[一二三四五六七八九十]+|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|\d+[.、．])"
+)
 
 
 def _heading_level(line: str) -> int | None:
@@ -200,18 +220,17 @@ def _target_sections(body: str) -> list[tuple[int, int]]:
 def extract_facts(body: str) -> list[dict]:
     scan = _strip_titles(ascii_digits(body))
     units = _units()
-    phrases = _find_phrases(scan)
-    clauses = _breaks(CLAUSE_BREAK, scan)
-    wide_clauses = _breaks(WIDE_CLAUSE_BREAK, scan)
-    sentences = _breaks(SENTENCE_BREAK, scan)
-    plan_sections = _target_sections(scan)
+    figures = _figures(scan)
+    figure_starts = [m.start() for m in figures]
+    # Phrases matter only near figures: scan the wide clauses around them, not the whole text.
+    wides = [_bounds(WIDE_BACK, WIDE_CLAUSE_BREAK, scan, m.start(), 200) for m in figures]
+    phrases = _find_phrases(scan, _merge(wides))
+    phrase_starts = [phrase.start for phrase in phrases]
+    plan_sections = _target_sections(scan) if _HEADING_HINT.search(scan) else []
     facts: list[dict] = []
     last_in_sentence: dict[tuple[int, int], dict] = {}
     previous_sentence_fact: dict | None = None
     previous_sentence: tuple[int, int] | None = None
-    phrase_starts = [phrase.start for phrase in phrases]
-    figures = _figures(scan)
-    figure_starts = [m.start() for m in figures]
     for match in figures:
         start, end = match.start(), match.end()
         measure = match.group("cls")
@@ -223,8 +242,8 @@ def extract_facts(body: str) -> list[dict]:
         after = scan[end : end + 8]
         if _not_a_figure(scan, start, end, before, after, match):
             continue
-        clause = _span_of(clauses, start, len(scan))
-        sentence = _span_of(sentences, start, len(scan))
+        clause = _bounds(CLAUSE_BACK, CLAUSE_BREAK, scan, start, 200)
+        sentence = _bounds(SENTENCE_BACK, SENTENCE_BREAK, scan, start, 600)
         if previous_sentence != sentence:
             if previous_sentence is not None:
                 previous_sentence_fact = last_in_sentence.get(previous_sentence)
@@ -250,7 +269,7 @@ def extract_facts(body: str) -> list[dict]:
         key, phrase = _choose(candidates)
         if phrase is None or phrase.weak:
             # A bare noun (劳模) or nothing: an enumeration's head verb may stand before the 、.
-            wide = _span_of(wide_clauses, start, len(scan))
+            wide = wides[figure_starts.index(start)]
             if wide[0] < clause[0]:
                 low = bisect_left(phrase_starts, wide[0])
                 high = bisect_left(phrase_starts, clause[0])

@@ -118,6 +118,7 @@ _LEADING_ACTION = re.compile(r"[^，,。]{0,6}(召开|举办|举行|组织|开�
 
 
 _TOWN_UNION = re.compile(r"(?P<town>[\u4e00-\u9fff]{2,4}?(?:镇|乡|街道))(?P<kind>总工会|工会)")
+_TOWN_TAIL = re.compile(r"(?:镇|乡|街道)(?:总工会|工会)")
 _TOWN_BEFORE = '，,、。；：:“”"（(【 \n'
 
 
@@ -147,7 +148,15 @@ def find_unions(text: str, places: list | None = None) -> list[tuple[int, str, s
             while parent_start in ends:
                 parent_start = ends[parent_start][0]
             found.append((parent_start, text[parent_start : town.end()], town.group("town")))
-    for town in _TOWN_UNION.finditer(text):
+    for tail in _TOWN_TAIL.finditer(text):
+        town = None
+        for back in (2, 3, 4):
+            candidate = _TOWN_UNION.fullmatch(text, max(0, tail.start() - back), tail.end())
+            if candidate and (candidate.start() == 0 or text[candidate.start() - 1] in _TOWN_BEFORE):
+                town = candidate
+                break
+        if town is None:
+            continue
         start = town.start()
         if (
             (start == 0 or text[start - 1] in _TOWN_BEFORE)
