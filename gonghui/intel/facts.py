@@ -70,7 +70,7 @@ SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
 MAX_GAP = 16
 
 TARGET_WORDS = re.compile(
-    r"将(?!近|军|士|领|帅|[\d一二两三四五六七八九十百千全其这该所各此])|计划(?!生育)|预计|拟|目标(?:是|为|[:：])|年度目标|力争|争取|确保|规划|承诺|明年|下一步|下半年|今后|年底前|"
+    r"将(?!近|军|士|领|帅|[\d一二两三四五六七八九十百千全其这该所各此])|计划(?!生育)|预计|拟|目标(?:是|为|[:：])|年度目标|力争|确保|规划|承诺|明年|下一步|下半年|今后|年底前|"
     r"到20\d\d年|实事|(?<![主重需只想必纪不首紧简])要(?![求点素闻害职员])"
 )
 # After the figure, only a livelihood project (民生实事) makes a task of it: "…两项实事都已超额完成".
@@ -471,10 +471,16 @@ def _is_cumulative(prefix: str) -> bool:
     return not PERIOD_WORDS.search(prefix, markers[-1].end())
 
 
+# Words of something done; after a plan word they turn the rest of the sentence back to actuals
+# ("计划新建驿站50个，目前已建成30个"; "为确保实效，共慰问困难职工500人").
+ACTUAL_WORDS = re.compile(r"已(?!经?(?:列入|纳入|部署|启动))|共(?!同|建|享|产党|青团)|累计|截至|截止|先后|(?<![为除])了(?!解)")
+
+
 def _is_target(prefix: str, scan: str, sentence: tuple[int, int], start: int, end: int, sections) -> bool:
     if any(a <= start < b for a, b in sections):
         return True
-    if TARGET_WORDS.search(prefix):
+    plans = list(TARGET_WORDS.finditer(prefix))
+    if plans and not ACTUAL_WORDS.search(prefix, plans[-1].end()):
         return True
     rest = scan[end : sentence[1]]
     return bool(TASK_WORDS.search(rest))

@@ -115,10 +115,17 @@ def test_targets(text):
         "上半年慰问困难职工1200人，完成全年任务的60%。",
         "突出“作用发挥强”目标，打造了3个产改示范点。",
         "全市已建成爱心驿站200座。",
+        "为确保活动取得实效，市总工会共慰问困难职工500人。",
+        "争取上级资金帮扶困难职工300人。",
     ],
 )
 def test_actuals(text):
     assert {fact["kind"] for fact in extract_facts(text)} == {"actual"}
+
+
+def test_a_done_word_after_a_plan_word_turns_back_to_actuals():
+    facts = extract_facts("计划新建驿站50个，目前已建成30个。")
+    assert [(f["value"], f["kind"]) for f in facts] == [(50, "target"), (30, "actual")]
 
 
 def test_plan_sections_of_a_summary_are_targets():
