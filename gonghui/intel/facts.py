@@ -473,7 +473,9 @@ def _is_cumulative(prefix: str) -> bool:
 
 # Words of something done; after a plan word they turn the rest of the sentence back to actuals
 # ("计划新建驿站50个，目前已建成30个"; "为确保实效，共慰问困难职工500人").
-ACTUAL_WORDS = re.compile(r"已(?!经?(?:列入|纳入|部署|启动))|共(?!同|建|享|产党|青团)|累计|截至|截止|先后|(?<![为除])了(?!解)")
+ACTUAL_WORDS = re.compile(
+    r"已(?!经?(?:列入|纳入|部署|启动))|共(?!同|建|享|产党|青团)|累计|截至|截止|先后|(?<![为除])了(?!解)"
+)
 
 
 def _is_target(prefix: str, scan: str, sentence: tuple[int, int], start: int, end: int, sections) -> bool:
