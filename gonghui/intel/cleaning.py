@@ -56,7 +56,7 @@ JUNK_ANYWHERE = re.compile(
     r"Powered By|技术支持\s*[:：]|主办单位\s*[:：]|承办单位\s*[:：]|协办单位\s*[:：]|主办\s*[:：]|承办\s*[:：]|"
     r"维护单位\s*[:：]|网站地图|联系我们|免责声明|推荐使用.{0,20}(?:浏览器|分辨率)|分辨率|网站支持IPV6|"
     r"您现在的位置|您当前的位置|当前位置\s*[:：]|所在位置\s*[:：]|现在位置\s*[:：]|首页\s*[>>»/]|"
-    r"欢迎访问|欢迎光临|设为首页|加入收藏|今天是\s*[:：]|"
+    r"欢迎访问|欢迎光临|欢迎您|设为首页|加入收藏|今天是\s*[:：]|"
     r"本站资料|本站所有|本网站所有|本站文章|如有侵权|如有版权问题|转载请注明|违法和不良信息举报|"
     r"小编为大家整理|小编整理|供大家参考|仅供参考学习|下载文档|文档下载|下载本文|本文下载|"
     r"原文链接|阅读原文|点击进入|点击查看|长按识别|关注我们|关注公众号|特别声明|声明[:：]|仅代表作者本人|"
@@ -146,6 +146,7 @@ class Cleaned:
     body_lines: list[str] = field(default_factory=list)
     footer: list[str] = field(default_factory=list)
     trailer: list[str] = field(default_factory=list)  # short lines after the last sentence (signature, date)
+    title_hint: str | None = None  # the header line right above the page's metadata line: its headline
 
     @property
     def body(self) -> str:
@@ -162,6 +163,9 @@ def clean(text: str) -> Cleaned:
     start = None
     for index, line in enumerate(lines):
         if is_meta(line):
+            if result.title_hint is None:
+                headlines = [item for item in result.header if not item.startswith(("—", "-"))]
+                result.title_hint = headlines[-1] if headlines else None
             result.meta.append(line)
             continue
         if is_boilerplate(line):

@@ -354,11 +354,25 @@ _NOT_EVENT_AFTER = re.compile(r"\s*(?:前|以前|之前|起|以来|开始|截止
 _NOT_EVENT_BEFORE = re.compile(r"(?:截至|截止|自|从|到|至|出生|生于)\s*$")
 
 
-def find_title(header: list[str]) -> str | None:
+def find_title(header: list[str], hint: str | None = None) -> str | None:
+    """The headline: the header line right above the page's 发布时间 line, else the longest one.
+
+    Subtitles ("——记全国劳模张三") and speaker lines are never the headline.
+    """
     from gonghui.intel.cleaning import clean_title
 
-    candidates = [clean_title(line) for line in header if re.search(r"[\u4e00-\u9fff]", line)]
-    candidates = [line for line in candidates if 5 <= len(line) <= 80 and not DATE.fullmatch(line)]
+    def usable(line: str) -> bool:
+        return (
+            5 <= len(line) <= 80
+            and bool(re.search(r"[\u4e00-\u9fff]", line))
+            and not DATE.fullmatch(line)
+            and not line.startswith(("—", "-", "——", "记者", "通讯员"))
+        )
+
+    if hint and usable(clean_title(hint)):
+        return clean_title(hint)
+    candidates = [clean_title(line) for line in header]
+    candidates = [line for line in candidates if usable(line)]
     if not candidates:
         return None
     return max(candidates, key=len)

@@ -184,3 +184,16 @@ def test_round_up_region_is_the_place_above_its_unions():
         ]
     )
     assert meta(text)[3:] == ("江苏省", None)
+
+
+def test_headline_is_the_line_above_the_page_metadata_not_the_subtitle():
+    text = "\n".join(
+        [
+            "常州市总工会网站",
+            "劳模精神代代传",
+            "——记全国五一劳动奖章获得者、某某公司高级技师张三同志",
+            "发布时间：2024-04-28",
+            "张三是某某公司高级技师，从业二十年。",
+        ]
+    )
+    assert meta(text)[:3] == ("劳模精神代代传", "2024-04-28", "published")
