@@ -99,6 +99,7 @@ MONEY_NOT_RELIEF = re.compile(r"追回|挽回|讨回|追讨|清欠|欠薪|讨薪
 MONEY_FACILITIES = re.compile(r"建设|改造|修缮|装修|购置|新建|提升|阵地|设施|场所|打造|配备")
 MONEY_RELIEF_CONTEXT = re.compile(r"慰问|帮扶|救助|送温暖|助学|清凉|困难|物资|慰问品|补助|救济|关爱")
 MUTUAL_CONTEXT = re.compile(r"互助")
+MUTUAL_PAYOUT_PEOPLE = re.compile(r"赔付|理赔|给付|受益|救助")
 DUES_COLLECTED = re.compile(r"收缴|征缴|拨缴|上缴|上解|收入|缴纳|回拨|返还|代收|税务代征|征收")
 MUTUAL_PAID = re.compile(r"赔付|理赔|给付|救助金|补助金|受益|发放")
 MUTUAL_PREMIUM = re.compile(r"缴纳|收缴|筹集|保费|会费|缴费|参保费|互助费|募集")
@@ -452,6 +453,9 @@ def _context(
             return "new_employment_members"
         if key == "members_recruited" and re.search(r"互助|参保|参互", clause):
             return "mutual_aid_enrolled"
+        if key == "mutual_aid_enrolled" and MUTUAL_PAYOUT_PEOPLE.search(clause):
+            # People paid out under the scheme are not people enrolled in it.
+            return None
         if key == "relief_beneficiaries":
             if re.search(r"夏送清凉|送清凉|高温", sentence):
                 return "summer_cooling_beneficiaries"
