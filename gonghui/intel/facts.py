@@ -95,6 +95,12 @@ ORDINAL_BEFORE = re.compile(r"(?:第|首|前|初|届|年|月|号|No\.?|[A-Za-z+�
 # "三次全委会议", "二次执委会": the session of a meeting, not a count.
 SESSION_AFTER = re.compile(r"^(?:全委|执委|全会|会议|常委|代表大会|党代会|职代会)")
 SLOGAN_AFTER = re.compile(r"^[+＋]")
+# "数百名", "几千人", "成千上万": no figure is stated.
+VAGUE_BEFORE = re.compile(r"(?:数|几|若干)$")
+# "一户一策", "一人一档", "三位一体": set phrases, not counts.
+IDIOM_AFTER = re.compile(r"^一(?!线|批|些|起|道|同|并|律|般|直|定|是|年|次|项|步|系列)[\u4e00-\u9fff]")
+# "作为一名劳模", "是一家…": a role, not a count.
+ROLE_BEFORE = re.compile(r"(?:作为|是|成为|当好?|做)$")
 MONEY_NOT_RELIEF = re.compile(r"追回|挽回|讨回|追讨|清欠|欠薪|讨薪|经济损失|赔偿金|补偿金|工资款|货款")
 MONEY_FACILITIES = re.compile(r"建设|改造|修缮|装修|购置|新建|提升|阵地|设施|场所|打造|配备")
 MONEY_RELIEF_CONTEXT = re.compile(r"慰问|帮扶|救助|送温暖|助学|清凉|困难|物资|慰问品|补助|救济|关爱")
@@ -361,6 +367,10 @@ def _not_a_figure(scan: str, start: int, end: int, before: str, after: str, matc
     if THRESHOLD_AFTER.match(after) or THRESHOLD_BEFORE.search(before):
         return True
     if after[:1] in "%％" or after.startswith(("个百分点", "成")):
+        return True
+    if VAGUE_BEFORE.search(before) or IDIOM_AFTER.match(after):
+        return True
+    if match.group("num") == "一" and ROLE_BEFORE.search(before):
         return True
     # Quoted programme names ("7510", "1+11+N") have no measure word; a figure glued to letters is a code.
     return bool(re.match(r"[A-Za-z]", after[:1]))
