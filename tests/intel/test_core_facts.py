@@ -257,3 +257,16 @@ def test_a_period_word_after_a_running_total_ends_it():
     facts = extract_facts("全市已累计建成工会驿站1200余家，今年新建126家。")
     assert [(f["value"], f["cumulative"], f["approx"]) for f in facts] == [(1200, True, True), (126, False, False)]
     assert only("截至目前，全市新建工会驿站45个。")["cumulative"] is True
+
+
+def test_the_noun_may_follow_an_enumeration():
+    assert pairs("推动3200名快递员、外卖送餐员加入工会。") == [("new_employment_members", 3200)]
+    assert pairs("为3000名环卫工人、快递员送清凉。") == [("summer_cooling_beneficiaries", 3000)]
+
+
+def test_new_employment_part_of_a_recruitment_total():
+    facts = extract_facts("发展会员1.2万人，其中新就业形态劳动者3000人。")
+    assert [(f["indicator"], f["value"], f["component"]) for f in facts] == [
+        ("members_recruited", 12000, False),
+        ("new_employment_members", 3000, True),
+    ]
