@@ -103,7 +103,7 @@ def is_boilerplate(line: str) -> bool:
         return bool(_STRONG_FOOTER.search(line))
     return bool(
         JUNK_LINE.match(line)
-        or META_LINE.match(line)
+        or is_meta(line)
         or JUNK_ANYWHERE.search(line)
         or META_ANYWHERE.search(line)
         or _is_nav(line)
@@ -111,7 +111,16 @@ def is_boilerplate(line: str) -> bool:
 
 
 def is_meta(line: str) -> bool:
-    return len(line) <= FURNITURE_MAX and bool(META_LINE.match(line) or META_ANYWHERE.search(line))
+    """A page metadata line (发布时间/来源/作者/浏览次数 …); not an interview's "记者：请问…？"."""
+    if len(line) > FURNITURE_MAX:
+        return False
+    if META_ANYWHERE.search(line):
+        return True
+    label = META_LINE.match(line)
+    if not label:
+        return False
+    rest = line[label.end() :].strip()
+    return not (len(rest) >= 12 and re.search(r"[。！？?]$", rest))
 
 
 _DATE_ONLY = re.compile(
