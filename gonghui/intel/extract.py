@@ -31,7 +31,7 @@ def extract_text(text: str) -> dict:
     cleaned = clean(simplified)
     body = cleaned.body
     title = find_title(cleaned.header, cleaned.title_hint)
-    date, date_kind = find_date(cleaned.meta, cleaned.header, body, cleaned.trailer)
+    date, date_kind = find_date(cleaned.meta, cleaned.header, body, cleaned.trailer, cleaned.footer)
     region, org = find_org(title, body, cleaned.header)
     facts = [{key: fact[key] for key in FACT_KEYS} for fact in extract_facts(body)]
     return {

@@ -209,6 +209,14 @@ _BARE = re.compile(r"(?P<lvl>市|区|县|省)总(?:工会)?")
 _ROUND_UP_LEAD = re.compile(r"各级工会|各地工会|多地工会|各(?:县|区|市)(?:[(（][^)）]*[)）])?(?:总)?工会")
 
 
+# A union that is not a place's: the national federation, an industry, enterprise or school union,
+# read from the start of a headline ("国网常州供电公司工会开展…", "全国总工会召开…").
+_BODY_UNION = re.compile(
+    r"(?P<org>(?:中华)?全国总工会|[\u4e00-\u9fff]{2,20}?(?:公司|集团|大学|学院|医院|管理局|局|厂|中心|银行|分行|学校|"
+    r"中学|小学|研究院|研究所|委员会|系统|产业|行业)(?:总)?工会(?:委员会)?)"
+)
+
+
 def find_org(title: str | None, body: str, header: list[str] = ()) -> tuple[str | None, str | None]:
     """(region, org) of the reporting union (convention 9).
 
@@ -223,6 +231,11 @@ def find_org(title: str | None, body: str, header: list[str] = ()) -> tuple[str 
         if unions:
             _, org, region = unions[0]
             return region, org
+        named = _BODY_UNION.match(re.sub(r"^【[^】]{1,12}】\s*", "", title))
+        if named:
+            org = named.group("org")
+            inside = find_places(org)
+            return (inside[-1][2] if inside else None), org
     places = find_places(body)
     counts_by_place: Counter[str] = Counter()
     written_of: dict[str, Counter] = {}
@@ -324,7 +337,9 @@ def parse_date(match: re.Match) -> str | None:
         return None
 
 
-def find_date(meta: list[str], header: list[str], body: str, trailer: list[str] = ()) -> tuple[str | None, str | None]:
+def find_date(
+    meta: list[str], header: list[str], body: str, trailer: list[str] = (), footer: list[str] = ()
+) -> tuple[str | None, str | None]:
     """(date, kind): the publication date printed on the page, else an event date in the lead.
 
     Printed dates are the page's metadata lines (发布时间：…) and date lines above the body or
@@ -336,6 +351,14 @@ def find_date(meta: list[str], header: list[str], body: str, trailer: list[str] 
         for match in DATE.finditer(line):
             date = parse_date(match)
             if date and (_PUBLISHED_LABEL.search(line[: match.start()]) or len(line) <= 40):
+                return date, "published"
+    for line in footer[:8]:
+        # Below the article only a labelled date counts ("发布时间：…" beside 责任编辑).
+        label = _FOOTER_DATE_LABEL.search(line)
+        if label and not _NOT_PUBLISHED.search(line):
+            match = DATE.search(line, label.end())
+            date = parse_date(match) if match and match.start() - label.end() <= 4 else None
+            if date:
                 return date, "published"
     lead = body[:300]
     for match in DATE.finditer(lead):
@@ -350,6 +373,7 @@ def find_date(meta: list[str], header: list[str], body: str, trailer: list[str] 
     return None, None
 
 
+_FOOTER_DATE_LABEL = re.compile(r"(?:发布|发表)(?:时间|日期)\s*[:：]?")
 _NOT_EVENT_AFTER = re.compile(r"\s*(?:前|以前|之前|起|以来|开始|截止|至|到|—|-|~|～|期间|以后|之后|后)")
 _NOT_EVENT_BEFORE = re.compile(r"(?:截至|截止|自|从|到|至|出生|生于)\s*$")
 

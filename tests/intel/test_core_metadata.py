@@ -197,3 +197,18 @@ def test_headline_is_the_line_above_the_page_metadata_not_the_subtitle():
         ]
     )
     assert meta(text)[:3] == ("劳模精神代代传", "2024-04-28", "published")
+
+
+def test_enterprise_and_national_unions_from_the_headline():
+    assert meta("国网常州供电公司工会开展夏送清凉活动\n7月1日，公司工会为一线职工送去清凉。")[3:] == (
+        "常州",
+        "国网常州供电公司工会",
+    )
+    assert meta("全国总工会召开十八届二次执委会议\n1月8日，全国总工会召开会议。")[3:] == (None, "全国总工会")
+
+
+def test_a_labelled_publication_date_below_the_article():
+    text = (
+        "标题这里没有单位名称呀\n近日，区总工会召开会议，部署工作。\n责任编辑：张三\n发布时间：2024-03-01 来源：某某网"
+    )
+    assert meta(text)[1:3] == ("2024-03-01", "published")
