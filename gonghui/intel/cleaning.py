@@ -52,16 +52,15 @@ JUNK_LINE = re.compile(
     re.IGNORECASE,
 )
 JUNK_ANYWHERE = re.compile(
-    r"(?:ICP\s*备|ICP证|公网安备|公安备案|网安备|网站标识码|版权所有|Copyright|©|All Rights Reserved|"
-    r"Powered By|技术支持\s*[:：]|主办单位\s*[:：]|承办单位\s*[:：]|协办单位\s*[:：]|主办\s*[:：]|承办\s*[:：]|"
+    r"(?:ICP\s*备|ICP证|公网安备|公安备案|网安备|网站标识码|版权所有|[Cc]opy[Rr]ight|COPYRIGHT|©|"
+    r"[Aa]ll [Rr]ights [Rr]eserved|ALL RIGHTS RESERVED|[Pp]owered [Bb]y|POWERED BY|技术支持\s*[:：]|主办单位\s*[:：]|承办单位\s*[:：]|协办单位\s*[:：]|主办\s*[:：]|承办\s*[:：]|"
     r"维护单位\s*[:：]|网站地图|联系我们|免责声明|推荐使用.{0,20}(?:浏览器|分辨率)|分辨率|网站支持IPV6|"
     r"您现在的位置|您当前的位置|当前位置\s*[:：]|所在位置\s*[:：]|现在位置\s*[:：]|首页\s*[>>»/]|"
     r"欢迎访问|欢迎光临|欢迎您|设为首页|加入收藏|今天是\s*[:：]|"
     r"本站资料|本站所有|本网站所有|本站文章|如有侵权|如有版权问题|转载请注明|违法和不良信息举报|"
     r"小编为大家整理|小编整理|供大家参考|仅供参考学习|下载文档|文档下载|下载本文|本文下载|"
     r"原文链接|阅读原文|点击进入|点击查看|长按识别|关注我们|关注公众号|特别声明|声明[:：]|仅代表作者本人|"
-    r"信息发布平台|网易号|搜狐号|百家号|未经授权|转载请|来源于网络)",
-    re.IGNORECASE,
+    r"信息发布平台|网易号|搜狐号|百家号|未经授权|转载请|来源于网络)"
 )
 # A footer line ends the body: nothing after it is body text.
 FOOTER_START = re.compile(
@@ -213,11 +212,12 @@ def clean(text: str) -> Cleaned:
     return result
 
 
-_STRONG_FOOTER = re.compile(r"ICP\s*备|ICP证|公网安备|公安备案|Copyright|©|All Rights Reserved", re.IGNORECASE)
+_STRONG_FOOTER = re.compile(
+    r"ICP\s*备|ICP证|公网安备|公安备案|[Cc]opy[Rr]ight|COPYRIGHT|©|[Aa]ll [Rr]ights [Rr]eserved|ALL RIGHTS RESERVED"
+)
 _FOOTER_ANYWHERE = re.compile(
-    r"ICP\s*备|ICP证|公网安备|公安备案|版权所有|Copyright|©|All Rights Reserved|主办单位\s*[:：]|承办单位\s*[:：]|"
-    r"网站地图|本站资料|如有侵权|技术支持\s*[:：]|网站标识码",
-    re.IGNORECASE,
+    r"ICP\s*备|ICP证|公网安备|公安备案|版权所有|[Cc]opy[Rr]ight|COPYRIGHT|©|[Aa]ll [Rr]ights [Rr]eserved|"
+    r"主办单位\s*[:：]|承办单位\s*[:：]|网站地图|本站资料|如有侵权|技术支持\s*[:：]|网站标识码"
 )
 
 

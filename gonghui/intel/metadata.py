@@ -84,6 +84,15 @@ _NOT_PLACES = {"全国", "中国", "中华", "城区", "郊区", "矿区", "东�
                "红旗", "向阳", "光明", "东方", "太平", "人民", "建设", "民主", "团结", "友谊", "胜利",
                "长安", "大同"}  # fmt: skip
 
+
+@cache
+def _not_name_endings() -> frozenset[str]:
+    """ "全市", "本县", "各区", "我省" …: two characters that end no place name, so no look-back."""
+    forms = _places()[0]
+    pairs = {a + b for a in "全本该各我此副跨分两" for b in "省市区县州旗盟"}
+    return frozenset(pair for pair in pairs if not any(form.endswith(pair) for form in forms))
+
+
 _PLACE_END = re.compile(r"[省市区县州旗盟]")
 _UNION_WORD = re.compile(r"总工会|工会|总")
 
@@ -111,8 +120,10 @@ def find_places(text: str) -> list[tuple[int, int, str, str]]:
     by_last = _lengths_by_last_char()
     found: list[tuple[int, int, str, str]] = []
 
+    not_names = _not_name_endings()
+
     def look_back(end: int) -> None:
-        if end < 2:
+        if end < 2 or text[end - 2 : end] in not_names:
             return
         for length in by_last.get(text[end - 1], ()):
             if length > end:
