@@ -53,7 +53,8 @@ JUNK_LINE = re.compile(
 )
 JUNK_ANYWHERE = re.compile(
     r"(?:ICP\s*备|ICP证|公网安备|公安备案|网安备|网站标识码|版权所有|[Cc]opy[Rr]ight|COPYRIGHT|©|"
-    r"[Aa]ll [Rr]ights [Rr]eserved|ALL RIGHTS RESERVED|[Pp]owered [Bb]y|POWERED BY|技术支持\s*[:：]|主办单位\s*[:：]|承办单位\s*[:：]|协办单位\s*[:：]|主办\s*[:：]|承办\s*[:：]|"
+    r"[Aa]ll [Rr]ights [Rr]eserved|ALL RIGHTS RESERVED|[Pp]owered [Bb]y|POWERED BY|"
+    r"技术支持\s*[:：]|主办单位\s*[:：]|承办单位\s*[:：]|协办单位\s*[:：]|主办\s*[:：]|承办\s*[:：]|"
     r"维护单位\s*[:：]|网站地图|联系我们|免责声明|推荐使用.{0,20}(?:浏览器|分辨率)|分辨率|网站支持IPV6|"
     r"您现在的位置|您当前的位置|当前位置\s*[:：]|所在位置\s*[:：]|现在位置\s*[:：]|首页\s*[>>»/]|"
     r"欢迎访问|欢迎光临|欢迎您|设为首页|加入收藏|今天是\s*[:：]|"
