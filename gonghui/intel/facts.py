@@ -59,12 +59,14 @@ MEASURES = {
     "班": ("期",),
 }
 FIGURE = re.compile(NUMBER.pattern + r"(?P<cls>人次|" + "|".join(m for m in MEASURES if m != "人次") + r")")
-CLAUSE_BREAK = re.compile(r"[，,、；;：:。！？!?\n]|”(?=“)")
+# A colon before a figure labels it ("新建工会驿站：20个"): no break there.
+_NOT_LABEL = r"(?![\d一二两三四五六七八九十百千万])"
+CLAUSE_BREAK = re.compile(rf"[，,、；;。！？!?\n]|[：:]{_NOT_LABEL}|”(?=“)")
 # Without 、: an enumeration ("慰问困难职工、劳模等1.5万人") stays one stretch.
-WIDE_CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
+WIDE_CLAUSE_BREAK = re.compile(rf"[，,；;。！？!?\n]|[：:]{_NOT_LABEL}")
 # The same breaks, found backwards: the last one before a position (greedy match up to it).
-CLAUSE_BACK = re.compile(r"(?s).*(?:[，,、；;：:。！？!?\n]|”(?=“))")
-WIDE_BACK = re.compile(r"(?s).*[，,；;：:。！？!?\n]")
+CLAUSE_BACK = re.compile(rf"(?s).*(?:[，,、；;。！？!?\n]|[：:]{_NOT_LABEL}|”(?=“))")
+WIDE_BACK = re.compile(rf"(?s).*(?:[，,；;。！？!?\n]|[：:]{_NOT_LABEL})")
 SENTENCE_BACK = re.compile(r"(?s).*[。！？!?；;\n]")
 SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
 MAX_GAP = 16
@@ -155,7 +157,8 @@ def _bounds(back: re.Pattern, forward: re.Pattern, scan: str, position: int, win
     """(start, end) of the clause or sentence around a position: from the last break before it
     (within ``window`` characters) to the end of the next break after it."""
     low = max(0, position - window)
-    match = back.match(scan, low, position)
+    # endpos one past the position: a lookahead at the break may see the figure itself.
+    match = back.match(scan, low, position + 1)
     start = match.end() if match else low
     following = forward.search(scan, position)
     return start, following.end() if following else len(scan)
@@ -464,6 +467,12 @@ def _context(
             return "new_employment_members"
         if key == "members_recruited" and re.search(r"互助|参保|参互", clause):
             return "mutual_aid_enrolled"
+        if key == "members_total" and phrase is not None and phrase.text == "会员":
+            # A bare 会员 count is the membership, unless the clause says they are new.
+            if re.search(lexicon.NEW_EMPLOYMENT_WORKERS, clause):
+                return "new_employment_members"
+            if re.search(r"发展|新增|吸纳|吸收|入会|新会员|新建", clause):
+                return "members_recruited"
         if key == "mutual_aid_enrolled" and MUTUAL_PAYOUT_PEOPLE.search(clause):
             # People paid out under the scheme are not people enrolled in it.
             return None

@@ -270,3 +270,25 @@ def test_new_employment_part_of_a_recruitment_total():
         ("members_recruited", 12000, False),
         ("new_employment_members", 3000, True),
     ]
+
+
+def test_labelled_figures_and_numbered_lists():
+    assert pairs("主要指标完成情况：新建工会驿站：20个；慰问困难职工：850人。") == [
+        ("stations_built", 20),
+        ("relief_beneficiaries", 850),
+    ]
+    assert pairs("1.新建基层工会52家；2.发展会员4600人；3.建成职工之家18个。") == [
+        ("unions_established", 52),
+        ("members_recruited", 4600),
+        ("service_centers_built", 18),
+    ]
+
+
+def test_bare_members_are_the_membership_unless_new():
+    assert pairs("全区共有基层工会组织386个，会员4.2万人。") == [("members_total", 42000)]
+    assert pairs("新发展农民工会员1200人。") == [("members_recruited", 1200)]
+
+
+def test_hardship_households_need_a_file_and_relief_households_do_not():
+    assert pairs("对全县128户困难职工家庭进行帮扶。") == [("relief_beneficiaries", 128)]
+    assert pairs("全县建档困难职工家庭128户。") == [("hardship_households", 128)]
