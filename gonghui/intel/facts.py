@@ -61,12 +61,14 @@ MEASURES = {
 FIGURE = re.compile(NUMBER.pattern + r"(?P<cls>人次|" + "|".join(m for m in MEASURES if m != "人次") + r")")
 # A colon before a figure labels it ("新建工会驿站：20个"): no break there.
 _NOT_LABEL = r"(?![\d一二两三四五六七八九十百千万])"
-CLAUSE_BREAK = re.compile(rf"[，,、；;。！？!?\n]|[：:]{_NOT_LABEL}|”(?=“)")
+# A comma between digits groups thousands ("1,500人"): no break there either.
+_COMMA = r"(?:(?<!\d),|,(?!\d{3}))"
+CLAUSE_BREAK = re.compile(rf"[，、；;。！？!?\n]|{_COMMA}|[：:]{_NOT_LABEL}|”(?=“)")
 # Without 、: an enumeration ("慰问困难职工、劳模等1.5万人") stays one stretch.
-WIDE_CLAUSE_BREAK = re.compile(rf"[，,；;。！？!?\n]|[：:]{_NOT_LABEL}")
+WIDE_CLAUSE_BREAK = re.compile(rf"[，；;。！？!?\n]|{_COMMA}|[：:]{_NOT_LABEL}")
 # The same breaks, found backwards: the last one before a position (greedy match up to it).
-CLAUSE_BACK = re.compile(rf"(?s).*(?:[，,、；;。！？!?\n]|[：:]{_NOT_LABEL}|”(?=“))")
-WIDE_BACK = re.compile(rf"(?s).*(?:[，,；;。！？!?\n]|[：:]{_NOT_LABEL})")
+CLAUSE_BACK = re.compile(rf"(?s).*(?:[，、；;。！？!?\n]|{_COMMA}|[：:]{_NOT_LABEL}|”(?=“))")
+WIDE_BACK = re.compile(rf"(?s).*(?:[，；;。！？!?\n]|{_COMMA}|[：:]{_NOT_LABEL})")
 SENTENCE_BACK = re.compile(r"(?s).*[。！？!?；;\n]")
 SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
 MAX_GAP = 16
