@@ -87,8 +87,12 @@ FURNITURE_MAX = 200
 _INLINE_HINTS = ("全文", "隐藏", "点击", "本文")
 
 
+_PUNCTUATION = re.compile(r"[。，,；;！？]")
+_COMMAS = re.compile(r"[，,、]")
+
+
 def _is_nav(line: str) -> bool:
-    if len(line) > 80 or re.search(r"[。，,；;！？]", line):
+    if len(line) > 80 or _PUNCTUATION.search(line):
         return False
     tokens = [token for token in _NAV_TOKEN_SPLIT.split(line) if token]
     return len(tokens) >= 4 and max(len(token) for token in tokens) <= 8
@@ -139,7 +143,7 @@ def is_sentence(line: str) -> bool:
         return False
     if SENTENCE_END.search(line) and len(line) >= 4:
         return True
-    return len(line) >= 40 and bool(re.search(r"[，,、]", line))
+    return len(line) >= 40 and bool(_COMMAS.search(line))
 
 
 def remove_inline_junk(line: str) -> str:

@@ -363,6 +363,10 @@ def measure_fits(measure: str, unit: str) -> bool:
     return unit in MEASURES.get(measure, ())
 
 
+_LETTER = re.compile(r"[A-Za-z]")
+_NEW_EMPLOYMENT = re.compile(lexicon.NEW_EMPLOYMENT_WORKERS)
+
+
 def _not_a_figure(scan: str, start: int, end: int, before: str, after: str, match: re.Match) -> bool:
     if ORDINAL_BEFORE.search(before) or SLOGAN_AFTER.match(after) or SESSION_AFTER.match(after):
         return True
@@ -379,7 +383,7 @@ def _not_a_figure(scan: str, start: int, end: int, before: str, after: str, matc
     if match.group("num") == "一" and ROLE_BEFORE.search(before):
         return True
     # Quoted programme names ("7510", "1+11+N") have no measure word; a figure glued to letters is a code.
-    return bool(re.match(r"[A-Za-z]", after[:1]))
+    return bool(_LETTER.match(after[:1]))
 
 
 def _candidates(phrases, clause, start, end, measure, units, figure_starts) -> list[tuple[int, bool, int, Phrase, str]]:
@@ -465,13 +469,13 @@ def _context(
     if key is None:
         return None
     if units[key] == "人":
-        if key in ("members_recruited",) and re.search(lexicon.NEW_EMPLOYMENT_WORKERS, clause):
+        if key in ("members_recruited",) and _NEW_EMPLOYMENT.search(clause):
             return "new_employment_members"
         if key == "members_recruited" and re.search(r"互助|参保|参互", clause):
             return "mutual_aid_enrolled"
         if key == "members_total" and phrase is not None and phrase.text == "会员":
             # A bare 会员 count is the membership, unless the clause says they are new.
-            if re.search(lexicon.NEW_EMPLOYMENT_WORKERS, clause):
+            if _NEW_EMPLOYMENT.search(clause):
                 return "new_employment_members"
             if re.search(r"发展|新增|吸纳|吸收|入会|新会员|新建", clause):
                 return "members_recruited"

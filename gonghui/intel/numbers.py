@@ -62,11 +62,14 @@ def parse_chinese(text: str) -> int | None:
     return total + section + (digit or 0)
 
 
+_ARABIC_HEAD = re.compile(r"[\d,]+(?:\.\d+)?")
+
+
 def parse_number(num: str, big: str | None = None) -> float | None:
     """The value of a figure's text and multiplier: ("41", "万") → 410000, ("1.2", "万") → 12000."""
     if not num:
         return None
-    head = re.match(r"[\d,]+(?:\.\d+)?", num)
+    head = _ARABIC_HEAD.match(num)
     if head:
         value: float = float(head.group(0).replace(",", ""))
         tail = num[head.end() :]
