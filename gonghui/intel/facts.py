@@ -25,6 +25,7 @@ from gonghui.intel.catalog import load_catalog
 from gonghui.intel.numbers import (
     APPROX_AFTER,
     APPROX_BEFORE,
+    APPROX_UP,
     NUMBER,
     as_number,
     ascii_digits,
@@ -74,7 +75,7 @@ SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
 MAX_GAP = 16
 
 TARGET_WORDS = re.compile(
-    r"将(?!近|军|士|领|帅|[\d一二两三四五六七八九十百千全其这该所各此])|计划(?!生育)|预计|拟|目标(?:是|为|[:：])|年度目标|力争|确保|规划|承诺|明年|下一步|下半年|今后|年底前|"
+    r"将(?!近|军|士|领|帅|[\d一二两三四五六七八九十百千全其这该所各此])|下达|分解|任务(?:数|为|是)|计划(?!生育)|预计|拟|目标(?:是|为|[:：])|年度目标|力争|确保|规划|承诺|明年|下一步|下半年|今后|年底前|"
     r"到20\d\d年|实事|(?<![主重需只想必纪不首紧简])要(?![求点素闻害职员])"
 )
 # After the figure, only a livelihood project (民生实事) makes a task of it: "…两项实事都已超额完成".
@@ -309,6 +310,7 @@ def extract_facts(body: str) -> list[dict]:
             match.group("mid")
             or match.group("post")
             or APPROX_BEFORE.search(scan[max(0, start - 4) : start])
+            or (num_text[:1] in "百千万" and APPROX_UP.search(scan[max(0, start - 2) : start]))
             or APPROX_AFTER.match(after)
             or is_round_word(num_text)
         )

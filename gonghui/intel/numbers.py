@@ -96,7 +96,9 @@ def as_number(value: float) -> int | float:
     return int(rounded) if rounded == int(rounded) else rounded
 
 
-APPROX_BEFORE = re.compile(r"(?:近|约|大约|将近|接近|逾|超过|超|多达|上|约计|近乎)$")
+APPROX_BEFORE = re.compile(r"(?:(?<!最)近|约|大约|将近|接近|逾|超过|(?<!线)超|多达|约计|近乎)$")
+# "上百名", "上千人", "上万名": 上 before a bare round figure (not 线上3场).
+APPROX_UP = re.compile(r"(?<!线)上$")
 APPROX_AFTER = re.compile(r"^(?:余|多|以上|左右|上下|许|来)")
 
 

@@ -105,6 +105,7 @@ def test_not_facts(text):
         "确保完成全年新建工会300家的目标任务。",
         "“提升、新建200家户外劳动者驿站”两项实事都已超额完成。",
         "年度目标是发展会员5000人。",
+        "向各县区下达发展会员任务1.5万人。",
     ],
 )
 def test_targets(text):
@@ -230,6 +231,11 @@ def test_new_employment_workers_are_not_also_members_recruited():
 )
 def test_stations_under_any_name(text):
     assert [fact["indicator"] for fact in extract_facts(text)] == ["stations_built"]
+
+
+def test_online_events_are_not_approximate_but_round_hundreds_are():
+    facts = extract_facts("举办线上技能竞赛3场，提供就业岗位上千个。")
+    assert [(f["value"], f["approx"]) for f in facts] == [(3, False), (1000, True)]
 
 
 def test_evidence_is_the_body_slice():
