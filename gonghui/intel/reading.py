@@ -172,9 +172,22 @@ def docx_to_text(data: bytes) -> str:
     return "\n".join(lines)
 
 
+SUPPORTED = (".txt", ".html", ".htm", ".docx")
+
+
 def read_bytes(data: bytes, filename: str) -> str:
-    """The text of a .txt, .html/.htm or .docx file, from its bytes."""
+    """The text of a .txt, .html/.htm or .docx file, from its bytes.
+
+    Raises UnreadableDocument for what cannot be read as text: an old binary .doc, a PDF,
+    a spreadsheet or an image.
+    """
     suffix = Path(filename).suffix.lower()
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnreadableDocument("无法读取旧版 Word（.doc）文件：请在 Word 中另存为 .docx 后再上传")
+    if data.startswith(b"%PDF"):
+        raise UnreadableDocument("暂不支持 PDF 文件：请上传 .txt、.html/.htm 或 .docx 文件")
+    if suffix in (".pdf", ".doc", ".xls", ".xlsx", ".ppt", ".pptx", ".jpg", ".jpeg", ".png", ".gif", ".zip"):
+        raise UnreadableDocument(f"不支持 {suffix} 文件：请上传 .txt、.html/.htm 或 .docx 文件")
     if suffix == ".docx" or (data[:2] == b"PK" and suffix not in (".txt", ".html", ".htm")):
         return docx_to_text(data)
     if suffix in (".html", ".htm", ".xhtml", ".shtml") or _looks_like_html(data):

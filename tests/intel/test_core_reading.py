@@ -143,3 +143,19 @@ def test_empty_and_furniture_only_inputs():
     assert extract_bytes(b"", "empty.txt")["body"] == ""
     assert extract_bytes("版权所有 © 2024\n苏ICP备12345678号".encode(), "footer.txt")["body"] == ""
     assert extract_bytes(b"<html><body></body></html>", "blank.html")["facts"] == []
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "old.doc", "旧版 Word"),
+        (b"%PDF-1.7\n%...", "report.pdf", "PDF"),
+        (b"%PDF-1.7\n%...", "report.txt", "PDF"),
+        (b"PK\x03\x04", "sheet.xlsx", r"\.xlsx"),
+    ],
+)
+def test_unsupported_files_are_refused_clearly(data, name, message):
+    from gonghui.intel import UnreadableDocument
+
+    with pytest.raises(UnreadableDocument, match=message):
+        extract_bytes(data, name)
