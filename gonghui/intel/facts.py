@@ -258,8 +258,9 @@ def extract_facts(body: str) -> list[dict]:
         clause = _bounds(CLAUSE_BACK, CLAUSE_BREAK, scan, start, 200)
         sentence = _bounds(SENTENCE_BACK, SENTENCE_BREAK, scan, start, 600)
         if previous_sentence != sentence:
-            if previous_sentence is not None:
-                previous_sentence_fact = last_in_sentence.get(previous_sentence)
+            # The sentence just before this one, if it stated a figure ("…637户。其中…").
+            adjacent = previous_sentence is not None and not scan[previous_sentence[1] : sentence[0]].strip()
+            previous_sentence_fact = last_in_sentence.get(previous_sentence) if adjacent else None
             previous_sentence = sentence
         prefix = scan[sentence[0] : start]
         sentence_text = scan[sentence[0] : sentence[1]]
@@ -272,11 +273,22 @@ def extract_facts(body: str) -> list[dict]:
         marker = markers[-1] if markers else None
         if marker is not None:
             at = sentence[0] + marker.start()
-            earlier = [fact for fact in facts if sentence[0] <= fact["start"] and fact["end"] <= at]
-            earlier = [fact for fact in earlier if not fact["component"]]
+            # The total is the last figure before 其中 in the sentence counted in the same unit.
+            earlier = [
+                fact
+                for fact in facts
+                if sentence[0] <= fact["start"]
+                and fact["end"] <= at
+                and not fact["component"]
+                and measure_fits(measure, fact["unit"])
+            ]
             if earlier:
                 total = earlier[-1]
-            elif not prefix[: marker.start()].strip() and previous_sentence_fact is not None:
+            elif (
+                not prefix[: marker.start()].strip()
+                and previous_sentence_fact is not None
+                and measure_fits(measure, previous_sentence_fact["unit"])
+            ):
                 total = previous_sentence_fact
             component = total is not None
         key, phrase = _choose(candidates)

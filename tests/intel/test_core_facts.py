@@ -298,3 +298,14 @@ def test_bare_members_are_the_membership_unless_new():
 def test_hardship_households_need_a_file_and_relief_households_do_not():
     assert pairs("对全县128户困难职工家庭进行帮扶。") == [("relief_beneficiaries", 128)]
     assert pairs("全县建档困难职工家庭128户。") == [("hardship_households", 128)]
+
+
+def test_a_part_belongs_to_a_total_of_the_same_unit():
+    facts = extract_facts("慰问职工5000人，发放慰问金300万元，其中慰问困难职工2000人。")
+    assert [(f["value"], f["component"]) for f in facts] == [(5000, False), (3000000, False), (2000, True)]
+    facts = extract_facts("慰问困难职工500人，其中发放慰问金20万元。")
+    assert [f["component"] for f in facts] == [False, False]
+
+
+def test_a_part_in_a_later_sentence_needs_the_total_right_before_it():
+    assert pairs("全市建档困难职工637户。会议强调要做好工作。其中地方档260户。") == [("hardship_households", 637)]
