@@ -90,15 +90,12 @@ def _not_name_endings() -> frozenset[str]:
     """ "全市", "本县", "各区", "我省" …: two characters that end no place name, so no look-back."""
     forms = _places()[0]
     pairs = {a + b for a in "全本该各我此副跨分两" for b in "省市区县州旗盟"}
-    return frozenset(pair for pair in pairs if not any(form.endswith(pair) for form in forms))
+    endings = {form[-2:] for form in forms}
+    return frozenset(pairs - endings)
 
 
 _PLACE_END = re.compile(r"[省市区县州旗盟]")
 _UNION_WORD = re.compile(r"总工会|工会|总")
-
-
-def place_forms() -> dict[str, str]:
-    return _places()[0]
 
 
 @cache
