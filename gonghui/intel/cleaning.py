@@ -91,6 +91,10 @@ _PUNCTUATION = re.compile(r"[。，,；;！？]")
 _COMMAS = re.compile(r"[，,、]")
 
 
+# A line that is only a name in brackets, the way a piece is signed: "(李炜)", "（完）".
+BYLINE = re.compile(r"^[(（【\[][^，。,;；:：()（）]{1,12}[)）】\]]$")
+
+
 def _is_nav(line: str) -> bool:
     if len(line) > 80 or _PUNCTUATION.search(line):
         return False
@@ -209,10 +213,12 @@ def clean(text: str) -> Cleaned:
         if line:
             body.append(line)
     # The body ends with its last sentence: credits and stray short lines after it go.
-    while body and not is_sentence(body[-1]):
+    while body and (
+        not is_sentence(body[-1])
+        or (CREDIT_LINE.match(body[-1]) and not body[-1].endswith("。"))
+        or BYLINE.match(body[-1])
+    ):
         result.trailer.insert(0, body.pop())
-    while body and CREDIT_LINE.match(body[-1]) and not body[-1].endswith("。"):
-        body.pop()
     result.body_lines = body
     return result
 

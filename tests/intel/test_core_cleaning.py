@@ -156,3 +156,10 @@ def test_an_interview_question_is_body_but_the_reporter_credit_is_not():
         "记者：今年以来，市总工会在服务职工方面有哪些新举措？",
         "张三：今年以来，我们共慰问困难职工3000人。",
     ]
+
+
+def test_a_byline_on_its_own_line_is_a_credit():
+    text = "标题这里有吗\n全区产改工作向纵深发展。\n(李炜)\n（完）"
+    result = clean(text)
+    assert result.body_lines == ["全区产改工作向纵深发展。"]
+    assert result.trailer == ["(李炜)", "（完）"]
