@@ -49,6 +49,8 @@ def parse_chinese(text: str) -> int | None:
     total, section, digit = 0, 0, None
     for ch in text:
         if ch in CN_DIGITS:
+            if digit is not None and CN_DIGITS[ch] != 0 and digit != 0:
+                return None  # "二三十", "五六百": a vague range, not a figure
             digit = CN_DIGITS[ch]
         elif ch in CN_UNITS:
             section += (1 if digit is None else digit) * CN_UNITS[ch]
