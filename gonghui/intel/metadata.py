@@ -354,9 +354,11 @@ def find_date(
     below it (a summary's signature date); an event date is a full date in the lead paragraph.
     """
     for line in [*meta, *header, *trailer]:
-        if _NOT_PUBLISHED.search(line):
-            continue
         for match in DATE.finditer(line):
+            # The label right before this date decides ("发布时间：… 更新时间：…" has both).
+            window = line[max(0, match.start() - 12) : match.start()]
+            if _NOT_PUBLISHED.search(window):
+                continue
             date = parse_date(match)
             if date and (_PUBLISHED_LABEL.search(line[: match.start()]) or len(line) <= 40):
                 return date, "published"

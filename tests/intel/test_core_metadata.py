@@ -212,3 +212,11 @@ def test_a_labelled_publication_date_below_the_article():
         "标题这里没有单位名称呀\n近日，区总工会召开会议，部署工作。\n责任编辑：张三\n发布时间：2024-03-01 来源：某某网"
     )
     assert meta(text)[1:3] == ("2024-03-01", "published")
+
+
+@pytest.mark.parametrize(
+    "line", ["更新时间：2024-05-01 发布时间：2024-04-01", "发布时间：2024-04-01 更新时间：2024-05-01"]
+)
+def test_the_label_right_before_a_date_decides(line):
+    text = "市总工会召开全委会议\n" + line + "\n会议总结了去年工作，部署了今年任务。"
+    assert meta(text)[1:3] == ("2024-04-01", "published")
