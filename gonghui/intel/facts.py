@@ -81,7 +81,7 @@ TARGET_WORDS = re.compile(
 # After the figure, only a livelihood project (民生实事) makes a task of it: "…两项实事都已超额完成".
 TASK_WORDS = re.compile(r"实事")
 # Per-person standards anywhere in the clause before the figure: "每人发放慰问金1000元".
-PER_UNIT_CLAUSE = re.compile(r"每(?:人|户|名|位)|人均|户均|标准")
+PER_UNIT_CLAUSE = re.compile(r"每(?:人|户|名|位|个|家|所|县|区|镇|乡|街道|村|社区|企业|单位)|人均|户均|标准")
 CUMULATIVE_WORDS = re.compile(
     r"截至|截止|累计|共有|总数|总量|已达|目前|现有|已有|至今|迄今|全(?:市|省|区|县|国|镇)(?:共|已)?有(?!力|效|序)"
 )
@@ -244,8 +244,9 @@ def extract_facts(body: str) -> list[dict]:
     last_in_sentence: dict[tuple[int, int], dict] = {}
     previous_sentence_fact: dict | None = None
     previous_sentence: tuple[int, int] | None = None
-    for match in figures:
+    for index, match in enumerate(figures):
         start, end = match.start(), match.end()
+        wide = wides[index]
         measure = match.group("cls")
         num_text = match.group("num")
         value = parse_number(num_text, match.group("big"))
@@ -295,7 +296,6 @@ def extract_facts(body: str) -> list[dict]:
         if phrase is None or phrase.weak:
             # A bare noun (劳模) or nothing: an enumeration's head verb may stand before the 、.
             # With nothing at all, the noun may follow the enumeration ("3200名快递员、外卖员加入工会").
-            wide = wides[figure_starts.index(start)]
             if wide != clause:
                 low = bisect_left(phrase_starts, wide[0])
                 high = bisect_left(phrase_starts, wide[1])
@@ -303,7 +303,7 @@ def extract_facts(body: str) -> list[dict]:
                 wider = [c for c in wider if not c[1] and (c[2] == 0 or phrase is None)]
                 if wider:
                     key, phrase = _choose(wider)
-        if PER_UNIT_CLAUSE.search(scan[clause[0] : start]):
+        if PER_UNIT_CLAUSE.search(scan[wide[0] : start]):
             continue
         if key is None and component and total is not None and measure_fits(measure, units[total["indicator"]]):
             key, phrase = total["indicator"], None

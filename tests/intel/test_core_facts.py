@@ -88,6 +88,7 @@ def test_every_indicator_family_is_read(text, expected):
         "对困难职工实行一户一策精准帮扶。",
         "组织数百名劳模参加活动。",
         "作为一名劳模，他始终坚持在一线。",
+        "力争每个县（市、区）至少建成1个职工服务中心。",
     ],
 )
 def test_not_facts(text):
