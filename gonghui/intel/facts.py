@@ -293,16 +293,15 @@ def extract_facts(body: str) -> list[dict]:
                 total = previous_sentence_fact
             component = total is not None
         key, phrase = _choose(candidates)
-        if phrase is None or phrase.weak:
+        if (phrase is None or phrase.weak) and wide != clause:
             # A bare noun (劳模) or nothing: an enumeration's head verb may stand before the 、.
             # With nothing at all, the noun may follow the enumeration ("3200名快递员、外卖员加入工会").
-            if wide != clause:
-                low = bisect_left(phrase_starts, wide[0])
-                high = bisect_left(phrase_starts, wide[1])
-                wider = _candidates(phrases[low:high], wide, start, end, measure, units, figure_starts)
-                wider = [c for c in wider if not c[1] and (c[2] == 0 or phrase is None)]
-                if wider:
-                    key, phrase = _choose(wider)
+            low = bisect_left(phrase_starts, wide[0])
+            high = bisect_left(phrase_starts, wide[1])
+            wider = _candidates(phrases[low:high], wide, start, end, measure, units, figure_starts)
+            wider = [c for c in wider if not c[1] and (c[2] == 0 or phrase is None)]
+            if wider:
+                key, phrase = _choose(wider)
         if PER_UNIT_CLAUSE.search(scan[wide[0] : start]):
             continue
         if key is None and component and total is not None and measure_fits(measure, units[total["indicator"]]):
