@@ -21,7 +21,7 @@ import threading
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet, Value
+from django.db.models import BooleanField, Q, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils.html import escape
@@ -90,7 +90,7 @@ def match(queryset: QuerySet, tokens: list[str]) -> QuerySet:
         return queryset.filter(
             RawSQL(f"{TSVECTOR_SQL} @@ %s::tsquery", (_tsquery(tokens),), output_field=BooleanField())
         )
-    padded = queryset.annotate(_padded_tokens=Concat(Value(" "), "search_tokens", Value(" ")))
+    padded = queryset.annotate(_padded_tokens=Concat(Value(" "), "search_tokens", Value(" "), output_field=TextField()))
     condition = Q()
     for token in tokens:
         condition &= Q(_padded_tokens__contains=f" {token} ")

@@ -49,6 +49,7 @@ MAX_TEXT_CHARS = 200_000
 MAX_BATCH_FILES = 200
 BATCH_JOB_KIND = "intel.read_documents"
 ACTIONS = ("confirm", "drop", "pending")
+NOTE_PREFIX = "据工作材料"
 NO_BODY = "没有读到正文内容：文件可能是空的、只有图片，或正文被网页的其他内容淹没。请检查后重新上传，或直接粘贴正文。"
 
 
@@ -108,9 +109,11 @@ def _apply_extraction(document: Document, result: Mapping[str, Any], title: str 
     for item in result.get("facts") or ():
         indicator = indicators.get(item.get("indicator"))
         start, end = int(item.get("start") or 0), int(item.get("end") or 0)
-        if indicator is None or body[start:end] != item.get("evidence") or (indicator.pk, start) in seen:
+        if indicator is None or body[start:end] != item.get("evidence"):
             continue  # an indicator switched off here, or evidence that does not point into the body
-        seen.add((indicator.pk, start))
+        if any(key == indicator.pk and start < other_end and other_start < end for key, other_start, other_end in seen):
+            continue  # the same figure read twice
+        seen.add((indicator.pk, start, end))
         value = Decimal(str(item.get("value")))
         kind = FactKind.TARGET if item.get("kind") == FactKind.TARGET else FactKind.ACTUAL
         facts.append(
@@ -503,9 +506,9 @@ def prefill_quarterly_report(*, user: Any, org: Organization, year: int, quarter
         written[row.pk] = value
         if value is not None:
             result.filled.append(row.indicator.name)
-            if not row.note:
+            if not row.note or row.note.startswith(NOTE_PREFIX):
                 titles = {fact.document.title for fact in by_indicator[row.indicator_id]}
-                notes[row.indicator.key] = f"据工作材料《{sorted(titles)[0][:60]}》" + (
+                notes[row.indicator.key] = f"{NOTE_PREFIX}《{sorted(titles)[0][:60]}》" + (
                     f"等 {len(titles)} 份" if len(titles) > 1 else ""
                 )
     if values:

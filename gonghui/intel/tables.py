@@ -106,7 +106,8 @@ class FactTable(tables.Table):
         return ("约" if record.approx else "") + number_display(record.value)
 
     def value_value(self, record):
-        return record.value
+        value = record.value
+        return int(value) if value == value.to_integral_value() else float(value)
 
     def render_status(self, record):
         return format_html(
