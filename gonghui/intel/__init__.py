@@ -1,0 +1,10 @@
+"""Reading union reports: clean, convert to Simplified Chinese, extract figures with evidence.
+
+The core of this package imports no Django: it is a library and a command
+(``python -m gonghui.intel extract FILE... --json``). The contract it follows is
+shared/domain/EXTRACTION.md.
+"""
+
+from gonghui.intel.extract import extract_bytes, extract_file, extract_text, load_catalog
+
+__all__ = ["extract_bytes", "extract_file", "extract_text", "load_catalog"]
