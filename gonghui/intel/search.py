@@ -32,7 +32,7 @@ TSVECTOR_SQL = "array_to_tsvector(string_to_array(intel_document.search_tokens, 
 MAX_QUERY_TOKENS = 12
 SNIPPET_CHARS = 120
 
-_WORD = re.compile(r"[\w\u3400-\u9fff]", re.UNICODE)
+_WORD = re.compile(r"[^\W_]")
 _lock = threading.Lock()
 _jieba = None
 
