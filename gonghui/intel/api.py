@@ -4,13 +4,11 @@ The same filter sets, selectors, services and restrict as the pages: a document 
 is 404.
 """
 
-from __future__ import annotations
-
 import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from ninja import Field, File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -169,7 +167,7 @@ def create_document(request, payload: TextIn):
         )
     except (ValidationError, PermissionDenied) as error:
         raise_api_error(error)
-    return 201, document
+    return Status(201, document)
 
 
 @router.post("/intel/documents/upload", response={201: DocumentDetailOut}, summary="登记工作材料（上传文件）")
@@ -183,7 +181,7 @@ def upload_document(
         )
     except (ValidationError, PermissionDenied) as error:
         raise_api_error(error)
-    return 201, document
+    return Status(201, document)
 
 
 @router.post("/intel/documents/{int:pk}/review", response=ReviewOut, summary="确认、更正或舍弃数值")
@@ -227,7 +225,7 @@ def delete_document(request, pk: int):
         services.document_delete(user=request.user, document=document)
     except (ValidationError, PermissionDenied) as error:
         raise_api_error(error)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/intel/facts", response=list[FactOut], summary="材料数值列表")
