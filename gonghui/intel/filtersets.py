@@ -18,11 +18,11 @@ def indicators(request):
 
 class DocumentFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="全文检索")
-    unit = django_filters.ModelChoiceFilter(queryset=visible_orgs, method="filter_unit", label="单位（含下级）")
+    unit = django_filters.ModelChoiceFilter(queryset=visible_orgs, method="filter_unit", label="单位（含下级）", empty_label="全部"
     year = django_filters.ChoiceFilter(choices=year_choices, label="年度", empty_label="全部")
     quarter = django_filters.ChoiceFilter(choices=QUARTER_CHOICES, label="季度", empty_label="全部")
     indicator = django_filters.ModelChoiceFilter(
-        queryset=indicators, to_field_name="key", method="filter_indicator", label="含指标"
+        queryset=indicators, to_field_name="key", method="filter_indicator", label="含指标", empty_label="全部"
     )
     status = django_filters.ChoiceFilter(choices=DocumentStatus.choices, label="状态", empty_label="全部")
 
@@ -42,14 +42,16 @@ class DocumentFilterSet(django_filters.FilterSet):
 
 
 class FactFilterSet(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(queryset=visible_orgs, method="filter_unit", label="单位（含下级）")
+    unit = django_filters.ModelChoiceFilter(queryset=visible_orgs, method="filter_unit", label="单位（含下级）", empty_label="全部"
     year = django_filters.ChoiceFilter(
         field_name="document__year", choices=year_choices, label="年度", empty_label="全部"
     )
     quarter = django_filters.ChoiceFilter(
         field_name="document__quarter", choices=QUARTER_CHOICES, label="季度", empty_label="全部"
     )
-    indicator = django_filters.ModelChoiceFilter(queryset=indicators, to_field_name="key", label="指标")
+    indicator = django_filters.ModelChoiceFilter(
+        queryset=indicators, to_field_name="key", label="指标", empty_label="全部"
+    )
     status = django_filters.ChoiceFilter(choices=FactStatus.choices, label="状态", empty_label="全部")
     kind = django_filters.ChoiceFilter(choices=FactKind.choices, label="类型", empty_label="全部")
 
