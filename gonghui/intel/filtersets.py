@@ -18,7 +18,9 @@ def indicators(request):
 
 class DocumentFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="全文检索")
-    unit = django_filters.ModelChoiceFilter(queryset=visible_orgs, method="filter_unit", label="单位（含下级）", empty_label="全部"
+    unit = django_filters.ModelChoiceFilter(
+        queryset=visible_orgs, method="filter_unit", label="单位（含下级）", empty_label="全部"
+    )
     year = django_filters.ChoiceFilter(choices=year_choices, label="年度", empty_label="全部")
     quarter = django_filters.ChoiceFilter(choices=QUARTER_CHOICES, label="季度", empty_label="全部")
     indicator = django_filters.ModelChoiceFilter(
@@ -42,7 +44,9 @@ class DocumentFilterSet(django_filters.FilterSet):
 
 
 class FactFilterSet(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(queryset=visible_orgs, method="filter_unit", label="单位（含下级）", empty_label="全部"
+    unit = django_filters.ModelChoiceFilter(
+        queryset=visible_orgs, method="filter_unit", label="单位（含下级）", empty_label="全部"
+    )
     year = django_filters.ChoiceFilter(
         field_name="document__year", choices=year_choices, label="年度", empty_label="全部"
     )
