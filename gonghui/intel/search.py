@@ -8,8 +8,9 @@ way and every query token must be one of the document's tokens.
   its shorter words, "送温暖资金" → 温暖, 资金, 送温暖资金), so a query for a part of a word finds it. The
   query is cut in precise mode, whose words are all among the search-mode tokens of the same text.
 - PostgreSQL matches with a GIN-indexed exact-lexeme ``tsvector`` built from the tokens (migration
-  0002); no text-search parser touches the Chinese. SQLite matches each token with ``LIKE '% token %'``
-  over the padded column, a scan that stays fast for thousands of documents (benchmarks/intel_search.py).
+  0002); no text-search parser touches the Chinese. SQLite matches with an FTS5 index over the same column,
+  kept in step by triggers (migration 0003); where FTS5 is missing, with ``LIKE '% token %'`` over the padded
+  column, a scan. ``benchmarks/intel_search.py`` prints the figures at a few thousand documents.
 - Snippets are cut from the body around the first match and the query words are marked; done in Python
   for the page of results only.
 """
@@ -29,6 +30,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 #: the expression the PostgreSQL index is built on (keep in step with migrations/0002_search_index.py)
 TSVECTOR_SQL = "array_to_tsvector(string_to_array(intel_document.search_tokens, ' '))"
+#: the SQLite FTS5 table over the tokens (migrations/0003_sqlite_fts.py)
+FTS_TABLE = "intel_document_fts"
 MAX_QUERY_TOKENS = 12
 SNIPPET_CHARS = 120
 
@@ -82,14 +85,32 @@ def _tsquery(tokens: Iterable[str]) -> str:
     return " & ".join("'" + token.replace("\\", "\\\\").replace("'", "''") + "'" for token in tokens)
 
 
+def _fts_match(tokens: Iterable[str]) -> str:
+    return " ".join('"' + token.replace('"', '""') + '"' for token in tokens)
+
+
+_fts_tables: dict[str, bool] = {}
+
+
+def _sqlite_has_fts() -> bool:
+    name = str(connection.settings_dict["NAME"])
+    if name not in _fts_tables:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [FTS_TABLE])
+            _fts_tables[name] = cursor.fetchone() is not None
+    return _fts_tables[name]
+
+
 def match(queryset: QuerySet, tokens: list[str]) -> QuerySet:
     """Documents of ``queryset`` holding every token."""
     if not tokens:
         return queryset
     if connection.vendor == "postgresql":
-        return queryset.filter(
-            RawSQL(f"{TSVECTOR_SQL} @@ %s::tsquery", (_tsquery(tokens),), output_field=BooleanField())
-        )
+        condition = RawSQL(f"{TSVECTOR_SQL} @@ %s::tsquery", (_tsquery(tokens),), output_field=BooleanField())
+        return queryset.filter(condition)
+    if connection.vendor == "sqlite" and _sqlite_has_fts():
+        matching = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (_fts_match(tokens),))
+        return queryset.filter(pk__in=matching)
     padded = queryset.annotate(_padded_tokens=Concat(Value(" "), "search_tokens", Value(" "), output_field=TextField()))
     condition = Q()
     for token in tokens:

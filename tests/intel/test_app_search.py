@@ -112,3 +112,20 @@ def test_postgresql_answers_from_the_gin_index(world, stored):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "intel_doc_tokens_gin" in plan
     assert set(queryset.values_list("pk", flat=True)) == ids(stored["wujin"], stored["tianning"])
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 index exists on SQLite only")
+def test_sqlite_answers_from_the_fts_index_which_follows_every_write(world, stored):
+    assert search._sqlite_has_fts()
+    queryset = search.match(Document.objects.all(), ["慰问金"])
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "VIRTUAL TABLE" in plan and search.FTS_TABLE in plan
+    document = stored["hutang"]
+    Document.objects.filter(pk=document.pk).update(search_tokens=search.document_tokens("组织劳模疗休养"))
+    assert found(world.city_admin, q="疗休养") == ids(document)
+    assert found(world.city_admin, q="健康体检") == set()
+    stored["wujin"].delete()
+    assert found(world.city_admin, q="慰问金") == ids(stored["tianning"])
