@@ -35,3 +35,7 @@ api.add_router("/", targets_plans_router)
 api.add_router("/", targets_reports_router)
 api.add_router("/", targets_tasks_router)
 api.add_router("/", targets_dashboard_router)
+
+from gonghui.intel.api import router as intel_router  # noqa: E402
+
+api.add_router("/", intel_router)

@@ -49,6 +49,13 @@ MENU: list[tuple[str, list[Item]]] = [
         ],
     ),
     (
+        "工作材料",
+        [
+            Item("工作材料", "intel:document_list", "intel.Document"),
+            Item("材料数值", "intel:fact_list", "intel.Document"),
+        ],
+    ),
+    (
         "通知消息",
         [
             Item("通知公告", "notices:announcement_list", "notices.Announcement"),

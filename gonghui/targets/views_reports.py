@@ -19,6 +19,7 @@ from gonghui.core.forms import apply_form_errors
 from gonghui.core.middleware import mark_operation
 from gonghui.core.querysets import can, get_restricted_or_404
 from gonghui.core.views_generic import ObjectListView, ScopedViewMixin
+from gonghui.intel import selectors as intel_selectors
 from gonghui.orgs.models import Organization
 from gonghui.targets import selectors_reports as selectors
 from gonghui.targets import services_reports as services
@@ -100,7 +101,7 @@ def _detail_context(request, report: QuarterlyReport, form: ReportEditForm | Non
         "title": f"{report.org.name} {period.label}报表",
         "report": report,
         "period": period,
-        "figures": _figure_rows(report, form),
+        "figures": _figure_rows(report, form, intel_selectors.report_evidence(user, report)),
         "form": form,
         "form_fields": [form[name] for name in FORM_FIELDS if name in form.fields] if form else [],
         "attachments": report.attachments.all(),
@@ -118,8 +119,9 @@ FORM_FIELDS = ("highlights", "problems", "next_steps", "new_attachments", "remov
 class FigureLine:
     """A figures-table row with its inputs (when the report is being filled in)."""
 
-    def __init__(self, figure: selectors.FigureRow, form: ReportEditForm | None):
+    def __init__(self, figure: selectors.FigureRow, form: ReportEditForm | None, evidence=None):
         self.figure = figure
+        self.evidence = evidence  # what the unit's confirmed 工作材料 figures say (intel.selectors.Evidence)
         key = figure.indicator.key
         self.input = form[f"value_{key}"] if form and f"value_{key}" in form.fields else None
         self.note = form[f"note_{key}"] if form and f"note_{key}" in form.fields else None
@@ -128,8 +130,8 @@ class FigureLine:
         return getattr(self.figure, name)
 
 
-def _figure_rows(report: QuarterlyReport, form: ReportEditForm | None) -> list[FigureLine]:
-    return [FigureLine(figure, form) for figure in selectors.report_figures(report)]
+def _figure_rows(report: QuarterlyReport, form: ReportEditForm | None, evidence: dict) -> list[FigureLine]:
+    return [FigureLine(figure, form, evidence.get(figure.indicator.pk)) for figure in selectors.report_figures(report)]
 
 
 def _edit_form(request, report: QuarterlyReport, data=None, files=None) -> ReportEditForm | None:

@@ -7,6 +7,7 @@ import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 
+from gonghui.intel.demo import load_demo_intel
 from gonghui.members.demo import load_demo_members
 from gonghui.orgs.demo import DEFAULT_SEED, DemoConflict, load_demo
 from gonghui.targets.demo import load_demo_targets
@@ -66,6 +67,9 @@ class Command(BaseCommand):
                 f"目标督办：年度计划 {targets.plans} 个，目标任务 {targets.targets} 项，"
                 f"季度报表 {targets.reports} 份，督办事项 {targets.tasks} 项"
             )
+        intel = load_demo_intel()
+        if not intel.skipped:
+            self.stdout.write(f"工作材料：{intel.documents} 份，已确认数值 {intel.confirmed} 个")
         for username in result.skipped_users:
             self.stdout.write(
                 self.style.WARNING(f"已存在非演示账号「{username}」，未作任何修改，也未作为演示账号列出。")
