@@ -277,8 +277,7 @@ def _bar_chart(board: Board, indicator, choice: Choice) -> dict:
     return {"indicator": indicator.name, "expected": percent(board.expected), "bars": bars}
 
 
-def _trend_chart(user, board: Board, choice: Choice) -> dict:
-    trend = selectors.quarter_trend(user, choice.org, choice.year, board.indicators)
+def _trend_chart(board: Board, trend: dict[str, list]) -> dict:
     return {
         "quarters": [f"第{q}季度" for q in range(1, 5)],
         "series": [
@@ -293,7 +292,7 @@ def dashboard(request):
     """工作看板: the organisation's key figures, its sub-units compared, and what needs attention."""
     _require(request.user, Plan)
     choice = choose(request)
-    board = selectors.progress_board(request.user, choice.org, choice.year, choice.quarter)
+    board, trend = selectors.dashboard_data(request.user, choice.org, choice.year, choice.quarter)
     context = _base_context(request, choice, board, "工作看板", "targets:dashboard")
     context["empty_text"] = NO_TARGETS
     today = timezone.localdate()
@@ -308,7 +307,7 @@ def dashboard(request):
             units=[_unit_line(row, indicator, choice) for row in board.units],
             behind=[_behind_line(cell, choice) for cell in board.behind],
             reports=_late_reports(request.user, choice, today),
-            charts={"bars": _bar_chart(board, indicator, choice), "trend": _trend_chart(request.user, board, choice)},
+            charts={"bars": _bar_chart(board, indicator, choice), "trend": _trend_chart(board, trend)},
             progress_url=page_url("targets:progress", choice),
             ranking_url=page_url("targets:ranking", choice),
         )
