@@ -2,15 +2,15 @@
 
 A leader's dashboard is read far more often than its inputs change, so a repeated view should be a cache
 read, not a recomputation. An entry is keyed by what the caller asked for (organisation, year, quarter, the
-day it is computed at) and by the user's data scope on targets and organisations (two users who see the
+day it is computed at) and by the user's data scope on targets, organisations and reports (two users who see the
 same units share it). It is stored together with a *version* of everything the board is computed from,
 read back in one SQL statement on every view and compared before the entry is used:
 
-- the organisation and its direct sub-units with targets (count and latest change: a renamed or moved
-  unit);
+- the units of the organisation's subtree with targets for the year (count and latest change: a renamed
+  or moved unit);
 - the organisation's plan for the year (its progress and scoring settings);
-- the targets of the organisation and its direct sub-units for the year (a new, changed or removed one);
-- their quarterly reports for the year (every submission, acceptance, return and reopening saves the
+- the targets in the organisation's subtree for the year (a new, changed or removed one);
+- the quarterly reports of those units for the year (every submission, acceptance, return and reopening saves the
   report, and its values cannot change while it counts);
 - the indicator catalog (the change log of ``Indicator``: names, kinds, composite weights);
 - when the computed figures of the year were last rebuilt (``figures.refresh``).
@@ -56,9 +56,10 @@ def _aggregate(queryset: QuerySet, function: str, field: str) -> Subquery:
 
 def version(org: Organization, year: int) -> tuple:
     """Everything the board of ``org`` for ``year`` is computed from, as one row read in one statement."""
-    # The units a board shows are the organisation and its direct sub-units with targets: reach them from
-    # the year's targets (few) rather than the organisation's subtree (a city's is every union in it).
-    targets = Target.objects.filter(year=year, org__path__subtree=org.path, org__depth__lte=org.depth + 1)
+    # The units a board shows are the organisation and its direct sub-units with targets, and the
+    # dashboard's late-report list every unit below with targets: reach them from the year's targets (few)
+    # rather than the organisation's subtree (a city's is every union in it).
+    targets = Target.objects.filter(year=year, org__path__subtree=org.path)
     stamped = {
         "units": Organization.objects.filter(pk__in=targets.values("org_id")),
         "plan": Plan.objects.filter(org=org, year=year),
@@ -84,7 +85,7 @@ def _text(value) -> str:
 
 def _scope(user) -> str:
     """The user's data scope on what the board reads: users who see the same units share entries."""
-    return repr((scope_q(user, Target, "view"), scope_q(user, Organization, "view")))
+    return repr(tuple(scope_q(user, model, "view") for model in (Target, Organization, QuarterlyReport)))
 
 
 def _key(parts: tuple, user) -> str:

@@ -335,15 +335,19 @@ def _build_board(
 
 def dashboard_data(
     user, org: Organization, year: int, quarter: int, *, today: datetime.date | None = None
-) -> tuple[Board, dict[str, list]]:
-    """The dashboard's board and the trend of its indicators, cached as one entry (one version read)."""
+) -> tuple[Board, dict[str, list], list]:
+    """The dashboard's board, the trend of its indicators and the units' report states for the quarter
+    (``selectors_reports.late_and_missing``), cached as one entry (one version read)."""
+    from gonghui.targets.selectors_reports import late_and_missing
+
     today = today or timezone.localdate()
     as_of = as_of_for(year, quarter, today)
 
     def build():
         board, refreshed = _build_board(user, org, year, quarter, as_of, own_only=False)
         trend, trend_refreshed = _build_trend(user, org, year, board.indicators, today)
-        return (board, trend), refreshed or trend_refreshed
+        states = late_and_missing(user, org, year, quarter, today) if board.indicators else []
+        return (board, trend, states), refreshed or trend_refreshed
 
     return board_cache.fetch(("dashboard", org.pk, year, quarter, today.isoformat()), user, org, year, build)
 

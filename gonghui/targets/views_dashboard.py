@@ -27,7 +27,6 @@ from gonghui.orgs.models import Organization
 from gonghui.targets import progress, selectors
 from gonghui.targets.models import Plan, Target, Task
 from gonghui.targets.selectors import Board, Cell, UnitRow
-from gonghui.targets.selectors_reports import late_and_missing
 from gonghui.targets.selectors_tasks import overdue_q
 
 HUNDRED = Decimal(100)
@@ -248,8 +247,7 @@ def _overdue_tasks(user, org: Organization, today: datetime.date) -> list[dict]:
     ]
 
 
-def _late_reports(user, choice: Choice, today: datetime.date) -> list[dict]:
-    states = late_and_missing(user, choice.org, choice.year, choice.quarter, today)
+def _late_reports(states) -> list[dict]:
     return [
         {
             "state": state,
@@ -292,7 +290,7 @@ def dashboard(request):
     """工作看板: the organisation's key figures, its sub-units compared, and what needs attention."""
     _require(request.user, Plan)
     choice = choose(request)
-    board, trend = selectors.dashboard_data(request.user, choice.org, choice.year, choice.quarter)
+    board, trend, states = selectors.dashboard_data(request.user, choice.org, choice.year, choice.quarter)
     context = _base_context(request, choice, board, "工作看板", "targets:dashboard")
     context["empty_text"] = NO_TARGETS
     today = timezone.localdate()
@@ -306,7 +304,7 @@ def dashboard(request):
             key_figures=cell_views(board.own, choice),
             units=[_unit_line(row, indicator, choice) for row in board.units],
             behind=[_behind_line(cell, choice) for cell in board.behind],
-            reports=_late_reports(request.user, choice, today),
+            reports=_late_reports(states),
             charts={"bars": _bar_chart(board, indicator, choice), "trend": _trend_chart(board, trend)},
             progress_url=page_url("targets:progress", choice),
             ranking_url=page_url("targets:ranking", choice),
