@@ -14,6 +14,9 @@ from django.urls import reverse
 from gonghui.accounts.models import LoginEvent
 
 LAST_SEEN_KEY = "gonghui_last_seen"
+#: seconds: the idle timer is refreshed at most this often (a session write per page view costs a write
+#: transaction; the timeout is counted in minutes)
+LAST_SEEN_RESOLUTION = 30
 PASSWORD_CHANGE_ALLOWED = {"password_change", "logout", "login"}
 
 
@@ -34,8 +37,10 @@ class SessionSecurityMiddleware:
                 logout(request)
                 messages.info(request, f"您已超过 {settings.SESSION_IDLE_TIMEOUT_MINUTES} 分钟未操作，请重新登录。")
                 return self._to_login(request)
-            if not is_background_poll(request):
-                request.session[LAST_SEEN_KEY] = now  # automatic polls are not activity
+            stale = last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION
+            if stale and not is_background_poll(request):
+                # automatic polls are not activity; rewriting the session on every page is not needed
+                request.session[LAST_SEEN_KEY] = now
             if user.must_change_password and not user.is_demo and not request.path.startswith("/api/"):
                 match_name = self._url_name(request)
                 if match_name not in PASSWORD_CHANGE_ALLOWED and not request.path.startswith("/static/"):

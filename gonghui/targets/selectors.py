@@ -10,7 +10,7 @@ dashboard and the bulletin all read it, so they cannot disagree.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from gonghui.orgs.models import Organization
-from gonghui.targets import figures, progress, sources
+from gonghui.targets import board_cache, figures, progress, sources
 from gonghui.targets.models import Indicator, IndicatorKind, IndicatorSource, Plan, Target
 from gonghui.utilities.periods import Period, expected_progress
 
@@ -143,19 +143,25 @@ def plan_of(org: Organization, year: int) -> Plan | None:
 
 def _actuals(
     indicators: Sequence[Indicator], units: Sequence[Organization], year: int, quarter: int, as_of: datetime.date
-) -> dict[tuple[str, int], Decimal]:
+) -> tuple[dict[tuple[str, int], Decimal], datetime.datetime | None]:
+    """The actuals of ``units`` and when the computed figures among them were rebuilt (None: none read)."""
     from gonghui.targets.selectors_reports import reported_actuals
 
     result: dict[tuple[str, int], Decimal] = {}
-    computed = [ind.key for ind in indicators if ind.source == IndicatorSource.COMPUTED and sources.get(ind.key)]
+    refreshed = None
+    computed = _computed_keys(indicators)
     if computed:
-        figures.ensure_fresh(year)
+        refreshed = figures.ensure_fresh(year).refreshed_at
         period = Period.month_of(year, as_of.month)
         result.update(figures.values(computed, units, period, year_to_date=True))
     reported = reported_actuals(units, year, quarter)
     for (key, unit_id), value in reported.items():
         result.setdefault((key, unit_id), value)
-    return result
+    return result, refreshed
+
+
+def _computed_keys(indicators: Iterable[Indicator]) -> list[str]:
+    return [ind.key for ind in indicators if ind.source == IndicatorSource.COMPUTED and sources.get(ind.key)]
 
 
 def _cell(
@@ -203,15 +209,56 @@ def _cell(
     return Cell(indicator=indicator, unit=unit, target=target, actual=actual, status=status, link=link)
 
 
+def _row(
+    indicators: Sequence[Indicator],
+    unit: Organization,
+    targets: dict[str, Decimal | None],
+    actuals: dict[tuple[str, int], Decimal],
+    *,
+    year: int,
+    as_of: datetime.date,
+    settings: Settings,
+) -> UnitRow:
+    """One unit's cells, in the order of ``indicators``; composites after the components they weigh."""
+    cells: dict[str, Cell] = {}
+    for indicator in sorted(indicators, key=lambda ind: ind.kind == IndicatorKind.COMPOSITE):
+        cells[indicator.key] = _cell(
+            indicator,
+            unit,
+            targets.get(indicator.key),
+            actuals.get((indicator.key, unit.pk)),
+            year=year,
+            as_of=as_of,
+            settings=settings,
+            component_cells=cells,
+        )
+    return UnitRow(unit=unit, cells={ind.key: cells[ind.key] for ind in indicators})
+
+
 def progress_board(
     user, org: Organization, year: int, quarter: int, *, today: datetime.date | None = None, own_only: bool = False
 ) -> Board:
     """Targets against actuals for ``org`` and its direct sub-units (see the module docstring).
 
     ``org`` must already be one the user may view (callers fetch it with ``get_restricted_or_404``); the
-    sub-units shown are those in the user's scope. ``own_only`` leaves the sub-units out (trends).
+    sub-units shown are those in the user's scope. ``own_only`` leaves the sub-units out.
+
+    The board is kept in the cache (``board_cache``) under its inputs' version, so a repeated view is a
+    cache read; any change to what it is computed from makes the next read compute it afresh.
     """
     as_of = as_of_for(year, quarter, today)
+    return board_cache.fetch(
+        ("board", org.pk, year, quarter, as_of.isoformat(), own_only),
+        user,
+        org,
+        year,
+        lambda: _build_board(user, org, year, quarter, as_of, own_only),
+    )
+
+
+def _build_board(
+    user, org: Organization, year: int, quarter: int, as_of: datetime.date, own_only: bool
+) -> tuple[Board, datetime.datetime | None]:
     plan = plan_of(org, year)
     settings = Settings.of(plan)
     own_targets = {
@@ -232,34 +279,19 @@ def progress_board(
         key=lambda ind: (ind.sort, ind.pk),
     )
     units: list[Organization] = []
+    seen: set[int] = set()
     for target in child_targets:
-        if target.org not in units:
+        if target.org_id not in seen:
+            seen.add(target.org_id)
             units.append(target.org)
-    actuals = _actuals(indicators, [org, *units], year, quarter, as_of)
+    actuals, refreshed = _actuals(indicators, [org, *units], year, quarter, as_of)
     expected = expected_progress(year, as_of, settings.basis)
-
-    def row_for(unit: Organization, targets: dict[str, Target]) -> UnitRow:
-        cells: dict[str, Cell] = {}
-        for indicator in sorted(indicators, key=lambda ind: ind.kind == IndicatorKind.COMPOSITE):
-            target = targets.get(indicator.key)
-            cells[indicator.key] = _cell(
-                indicator,
-                unit,
-                target.value if target else None,
-                actuals.get((indicator.key, unit.pk)),
-                year=year,
-                as_of=as_of,
-                settings=settings,
-                component_cells=cells,
-            )
-        ordered = {ind.key: cells[ind.key] for ind in indicators}
-        return UnitRow(unit=unit, cells=ordered)
-
-    own = row_for(org, own_targets)
-    by_unit: dict[int, dict[str, Target]] = {}
+    shape = {"year": year, "as_of": as_of, "settings": settings}
+    own = _row(indicators, org, {key: t.value for key, t in own_targets.items()}, actuals, **shape)
+    by_unit: dict[int, dict[str, Decimal | None]] = {}
     for target in child_targets:
-        by_unit.setdefault(target.org_id, {})[target.indicator.key] = target
-    rows = [row_for(unit, by_unit.get(unit.pk, {})) for unit in units]
+        by_unit.setdefault(target.org_id, {})[target.indicator.key] = target.value
+    rows = [_row(indicators, unit, by_unit.get(unit.pk, {}), actuals, **shape) for unit in units]
     weights = {key: t.weight for key, t in own_targets.items() if t.weight}
     weight_errors = progress.check_weights(weights) if weights else []
     if weights and rows:
@@ -280,8 +312,10 @@ def progress_board(
     indicator_ranks = {
         ind.key: progress.rank({row.unit.pk: row.cells[ind.key].completion for row in rows}) for ind in indicators
     }
-    refreshed = figures.FigureRefresh.objects.filter(pk=year).values_list("refreshed_at", flat=True).first()
-    return Board(
+    figures_at = refreshed
+    if figures_at is None:
+        figures_at = figures.FigureRefresh.objects.filter(pk=year).values_list("refreshed_at", flat=True).first()
+    board = Board(
         org=org,
         year=year,
         quarter=quarter,
@@ -293,22 +327,78 @@ def progress_board(
         units=rows,
         weights=weights,
         weight_errors=weight_errors,
-        figures_at=refreshed,
+        figures_at=figures_at,
         indicator_ranks=indicator_ranks,
     )
+    return board, refreshed
+
+
+def dashboard_data(
+    user, org: Organization, year: int, quarter: int, *, today: datetime.date | None = None
+) -> tuple[Board, dict[str, list], list]:
+    """The dashboard's board, the trend of its indicators and the units' report states for the quarter
+    (``selectors_reports.late_and_missing``), cached as one entry (one version read)."""
+    from gonghui.targets.selectors_reports import late_and_missing
+
+    today = today or timezone.localdate()
+    as_of = as_of_for(year, quarter, today)
+
+    def build():
+        board, refreshed = _build_board(user, org, year, quarter, as_of, own_only=False)
+        trend, trend_refreshed = _build_trend(user, org, year, board.indicators, today)
+        states = late_and_missing(user, org, year, quarter, today) if board.indicators else []
+        return (board, trend, states), refreshed or trend_refreshed
+
+    return board_cache.fetch(("dashboard", org.pk, year, quarter, today.isoformat()), user, org, year, build)
 
 
 def quarter_trend(user, org: Organization, year: int, indicators: Sequence[Indicator]) -> dict[str, list]:
-    """Completion per quarter 1..4 of ``org``'s own targets (None for quarters not reached yet)."""
+    """Completion per quarter 1..4 of ``org``'s own targets (None for quarters not reached yet, and for
+    indicators ``org`` has no target of its own). Cached like ``progress_board``."""
     today = timezone.localdate()
-    result: dict[str, list] = {ind.key: [] for ind in indicators}
-    for quarter in range(1, 5):
-        if Period.quarter_of(year, quarter).start > today:
-            for ind in indicators:
-                result[ind.key].append(None)
-            continue
-        board = progress_board(user, org, year, quarter, today=today, own_only=True)
-        for ind in indicators:
-            cell = board.own.cells.get(ind.key)
-            result[ind.key].append(cell.completion if cell else None)
-    return result
+    keys = tuple(ind.key for ind in indicators)
+    return board_cache.fetch(
+        ("trend", org.pk, year, today.isoformat(), keys),
+        user,
+        org,
+        year,
+        lambda: _build_trend(user, org, year, indicators, today),
+    )
+
+
+def _build_trend(
+    user, org: Organization, year: int, indicators: Sequence[Indicator], today: datetime.date
+) -> tuple[dict[str, list], datetime.datetime | None]:
+    """One read of the unit's targets, monthly figures and filed reports for the whole year, then each
+    quarter's cells as ``progress_board`` would compute them."""
+    from gonghui.targets.selectors_reports import reported_actuals_by_quarter
+
+    result: dict[str, list] = {ind.key: [None] * 4 for ind in indicators}
+    reached = [q for q in range(1, 5) if Period.quarter_of(year, q).start <= today]
+    own_targets = {
+        t.indicator.key: t
+        for t in targets_for(user).filter(org=org, year=year).select_related("indicator").order_by("indicator__sort")
+    }
+    own = sorted((t.indicator for t in own_targets.values()), key=lambda ind: (ind.sort, ind.pk))
+    if not reached or not own:
+        return result, None
+    settings = Settings.of(plan_of(org, year))
+    computed = _computed_keys(own)
+    refreshed = figures.ensure_fresh(year).refreshed_at if computed else None
+    monthly = figures.monthly(computed, org, year) if computed else {}
+    reported = reported_actuals_by_quarter([org], year)
+    targets = {key: t.value for key, t in own_targets.items()}
+    for quarter in reached:
+        as_of = as_of_for(year, quarter, today)
+        actuals: dict[tuple[str, int], Decimal] = {}
+        for key, series in monthly.items():
+            source = sources.get(key)
+            upto = series[: as_of.month]
+            actuals[(key, org.pk)] = upto[-1] if source.stock else sum(upto, Decimal(0))
+        for (key, unit_id), value in reported.get(quarter, {}).items():
+            actuals.setdefault((key, unit_id), value)
+        row = _row(own, org, targets, actuals, year=year, as_of=as_of, settings=settings)
+        for key in result:
+            cell = row.cells.get(key)
+            result[key][quarter - 1] = cell.completion if cell else None
+    return result, refreshed

@@ -109,18 +109,12 @@ def _state(unit: Organization, report: QuarterlyReport | None, due: datetime.dat
 # --- reported actuals -----------------------------------------------------------------------------------
 
 
-def reported_actuals(units: Iterable[Organization], year: int, quarter: int) -> dict[tuple[str, int], Decimal]:
-    """{(indicator key, unit id): actual} from submitted or accepted reports up to ``quarter``.
-
-    Cumulative indicators: the sum of quarters 1..``quarter``; stock, rate and decreasing: the value of the
-    latest reported quarter ≤ ``quarter``. A unit without any such figure is not in the dict. The units are
-    the caller's (already restricted) choice.
-    """
-    rows = (
+def _filed_values(units: Iterable[Organization], year: int, last_quarter: int):
+    return (
         ReportValue.objects.filter(
             report__org__in=list(units),
             report__year=year,
-            report__quarter__lte=quarter,
+            report__quarter__lte=last_quarter,
             report__status__in=FILED_STATUSES,
             value__isnull=False,
         )
@@ -128,12 +122,40 @@ def reported_actuals(units: Iterable[Organization], year: int, quarter: int) -> 
         .values_list("indicator__key", "indicator__kind", "report__org_id", "report__quarter", "value")
         .order_by("report__quarter")
     )
+
+
+def _fold(result: dict[tuple[str, int], Decimal], key: str, kind: str, unit_id: int, value: Decimal) -> None:
+    if kind == IndicatorKind.CUMULATIVE:
+        result[(key, unit_id)] = result.get((key, unit_id), Decimal(0)) + value
+    else:
+        result[(key, unit_id)] = value  # rows come by quarter: the latest wins
+
+
+def reported_actuals(units: Iterable[Organization], year: int, quarter: int) -> dict[tuple[str, int], Decimal]:
+    """{(indicator key, unit id): actual} from submitted or accepted reports up to ``quarter``.
+
+    Cumulative indicators: the sum of quarters 1..``quarter``; stock, rate and decreasing: the value of the
+    latest reported quarter ≤ ``quarter``. A unit without any such figure is not in the dict. The units are
+    the caller's (already restricted) choice.
+    """
     result: dict[tuple[str, int], Decimal] = {}
-    for key, kind, unit_id, _quarter, value in rows:
-        if kind == IndicatorKind.CUMULATIVE:
-            result[(key, unit_id)] = result.get((key, unit_id), Decimal(0)) + value
-        else:
-            result[(key, unit_id)] = value  # ordered by quarter: the latest wins
+    for key, kind, unit_id, _quarter, value in _filed_values(units, year, quarter):
+        _fold(result, key, kind, unit_id, value)
+    return result
+
+
+def reported_actuals_by_quarter(units: Iterable[Organization], year: int) -> dict[int, dict[tuple[str, int], Decimal]]:
+    """``reported_actuals`` at the end of each quarter 1..4, from one read: {quarter: {(key, unit id): actual}}."""
+    rows = list(_filed_values(units, year, 4))
+    result: dict[int, dict[tuple[str, int], Decimal]] = {}
+    running: dict[tuple[str, int], Decimal] = {}
+    position = 0
+    for quarter in range(1, 5):
+        while position < len(rows) and rows[position][3] <= quarter:
+            key, kind, unit_id, _quarter, value = rows[position]
+            _fold(running, key, kind, unit_id, value)
+            position += 1
+        result[quarter] = dict(running)
     return result
 
 

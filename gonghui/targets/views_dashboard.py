@@ -27,7 +27,6 @@ from gonghui.orgs.models import Organization
 from gonghui.targets import progress, selectors
 from gonghui.targets.models import Plan, Target, Task
 from gonghui.targets.selectors import Board, Cell, UnitRow
-from gonghui.targets.selectors_reports import late_and_missing
 from gonghui.targets.selectors_tasks import overdue_q
 
 HUNDRED = Decimal(100)
@@ -248,8 +247,7 @@ def _overdue_tasks(user, org: Organization, today: datetime.date) -> list[dict]:
     ]
 
 
-def _late_reports(user, choice: Choice, today: datetime.date) -> list[dict]:
-    states = late_and_missing(user, choice.org, choice.year, choice.quarter, today)
+def _late_reports(states) -> list[dict]:
     return [
         {
             "state": state,
@@ -277,8 +275,7 @@ def _bar_chart(board: Board, indicator, choice: Choice) -> dict:
     return {"indicator": indicator.name, "expected": percent(board.expected), "bars": bars}
 
 
-def _trend_chart(user, board: Board, choice: Choice) -> dict:
-    trend = selectors.quarter_trend(user, choice.org, choice.year, board.indicators)
+def _trend_chart(board: Board, trend: dict[str, list]) -> dict:
     return {
         "quarters": [f"第{q}季度" for q in range(1, 5)],
         "series": [
@@ -293,7 +290,7 @@ def dashboard(request):
     """工作看板: the organisation's key figures, its sub-units compared, and what needs attention."""
     _require(request.user, Plan)
     choice = choose(request)
-    board = selectors.progress_board(request.user, choice.org, choice.year, choice.quarter)
+    board, trend, states = selectors.dashboard_data(request.user, choice.org, choice.year, choice.quarter)
     context = _base_context(request, choice, board, "工作看板", "targets:dashboard")
     context["empty_text"] = NO_TARGETS
     today = timezone.localdate()
@@ -307,8 +304,8 @@ def dashboard(request):
             key_figures=cell_views(board.own, choice),
             units=[_unit_line(row, indicator, choice) for row in board.units],
             behind=[_behind_line(cell, choice) for cell in board.behind],
-            reports=_late_reports(request.user, choice, today),
-            charts={"bars": _bar_chart(board, indicator, choice), "trend": _trend_chart(request.user, board, choice)},
+            reports=_late_reports(states),
+            charts={"bars": _bar_chart(board, indicator, choice), "trend": _trend_chart(board, trend)},
             progress_url=page_url("targets:progress", choice),
             ranking_url=page_url("targets:ranking", choice),
         )
