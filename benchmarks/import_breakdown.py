@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -198,25 +197,11 @@ def main() -> None:
     workdir = Path(args.dir)
     workdir.mkdir(parents=True, exist_ok=True)
     path = workdir / f"roster_{args.rows}.xlsx"
-    if not path.exists():
-        subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "benchmarks" / "import_members.py"),
-                "--child",
-                "generate",
-                "-",
-                str(path),
-                str(args.rows),
-                "inline",
-            ],
-            check=True,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-        )
-    template = connection.creation.create_test_db(verbosity=0, autoclobber=True) + "_breakdown"
-    import import_members as bench  # benchmarks/import_members.py: the same union and user
+    import import_members as bench  # benchmarks/import_members.py: its roster, union and user
 
+    if not path.exists():
+        bench.write_xlsx(path, args.rows)
+    template = connection.creation.create_test_db(verbosity=0, autoclobber=True) + "_breakdown"
     scratch: list[str] = []
     try:
         org, user = bench._union()
