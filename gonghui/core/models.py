@@ -29,19 +29,23 @@ class ChangeLoggedModel(models.Model):
         self._prechange_snapshot = serialize(self)
 
 
-def owning_org_field(*, db_index: bool = True) -> models.ForeignKey:
-    """``ScopedModel.org``; a bulk table whose composite index leads with org redeclares it unindexed."""
+def owning_org_field(*, db_index: bool = True, db_constraint: bool = True) -> models.ForeignKey:
+    """``ScopedModel.org``; a bulk table whose composite index leads with org redeclares it unindexed,
+    one whose rows take their org from an already checked parent row may drop the database check."""
     return models.ForeignKey(
         "orgs.Organization",
         on_delete=models.PROTECT,
         db_index=db_index,
+        db_constraint=db_constraint,
         related_name="%(app_label)s_%(class)s_set",
         verbose_name="所属单位",
     )
 
 
-def created_by_field(*, db_index: bool = True) -> models.ForeignKey:
-    """``ScopedModel.created_by``; bulk tables redeclare it unindexed (no one searches by creator)."""
+def created_by_field(*, db_index: bool = True, db_constraint: bool = True) -> models.ForeignKey:
+    """``ScopedModel.created_by``; bulk tables redeclare it unindexed (no one searches by creator)
+    and may drop the database's foreign-key check, an audit column's trigger per inserted row
+    (Django's ``on_delete=SET_NULL`` still applies when a user is deleted)."""
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -49,6 +53,7 @@ def created_by_field(*, db_index: bool = True) -> models.ForeignKey:
         blank=True,
         editable=False,
         db_index=db_index,
+        db_constraint=db_constraint,
         related_name="+",
         verbose_name="创建人",
     )

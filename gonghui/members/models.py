@@ -222,8 +222,10 @@ class Member(ScopedModel):
 
     # The two inherited foreign keys without their single-column indexes: ``member_org_status``
     # leads with org, and who created a row is never searched for (every index costs bulk imports).
+    # The audit column has no database foreign key either (a trigger per imported row); Django's
+    # on_delete still applies.
     org = owning_org_field(db_index=False)
-    created_by = created_by_field(db_index=False)
+    created_by = created_by_field(db_index=False, db_constraint=False)
     name = models.CharField("姓名", max_length=50)
     id_number_cipher = models.TextField("身份证号（密文）", editable=False)
     id_number_index = models.CharField("身份证号索引", max_length=32, editable=False)
@@ -254,6 +256,7 @@ class Member(ScopedModel):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
+        db_index=False,  # member_employer: a partial index, nothing to keep up for the many rows without one
         related_name="members",
         verbose_name="用人单位",
     )
@@ -300,6 +303,7 @@ class Member(ScopedModel):
             models.Index(fields=["phone_index"], name="member_phone_index"),
             models.Index(fields=["name"], name="member_name"),
             models.Index(fields=["org", "status"], name="member_org_status"),
+            models.Index(fields=["employer"], condition=Q(employer__isnull=False), name="member_employer"),
         ]
 
     def __str__(self) -> str:
@@ -417,7 +421,12 @@ class EventKind(models.TextChoices):
 class MembershipEvent(ScopedModel):
     """One step of a membership's history. ``org`` is the union of the member row it belongs to."""
 
-    created_by = created_by_field(db_index=False)  # a JOIN event per imported member: no extra index
+    # A JOIN event per imported member: no extra index, and no database foreign keys on the audit
+    # columns nor on the unions (each is a trigger per inserted row; an import derives them from the
+    # member rows, whose own org is checked). Django's on_delete (PROTECT, SET_NULL) still applies.
+    # The member itself keeps its database foreign key.
+    created_by = created_by_field(db_index=False, db_constraint=False)
+    org = owning_org_field(db_constraint=False)
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events", verbose_name="会员")
     kind = models.CharField("事项", max_length=16, choices=EventKind.choices)
     date = models.DateField("日期")
@@ -426,6 +435,8 @@ class MembershipEvent(ScopedModel):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_constraint=False,
+        db_index=False,  # event_from_org: partial, JOIN events have none
         related_name="+",
         verbose_name="转出工会",
     )
@@ -434,6 +445,7 @@ class MembershipEvent(ScopedModel):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_constraint=False,
         related_name="+",
         verbose_name="转入工会",
     )
@@ -443,6 +455,7 @@ class MembershipEvent(ScopedModel):
         null=True,
         blank=True,
         db_index=False,
+        db_constraint=False,
         related_name="+",
         verbose_name="审批人",
     )
@@ -452,6 +465,7 @@ class MembershipEvent(ScopedModel):
         ordering = ["-date", "-pk"]
         verbose_name = verbose_name_plural = "会籍变动记录"
         default_permissions = ("view", "export")
+        indexes = [models.Index(fields=["from_org"], condition=Q(from_org__isnull=False), name="event_from_org")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date:%Y-%m-%d}"

@@ -895,6 +895,7 @@ class _XlsxStreamSheet(Sheet):
             head = handle.read(1 << 16)
         prefix = _PREFIX.search(head)
         self._prefix = prefix.group(1) if prefix else None
+        self._dates: dict[bytes, Any] = {}  # date-formatted serial → its date (see _fast_rows)
         if self._prefix:
             head = re.sub(rb"<(/?)" + re.escape(self._prefix) + rb":", rb"<\1", head)
         dimension = _DIMENSION.search(head)
@@ -1062,6 +1063,7 @@ class _XlsxStreamSheet(Sheet):
         positions = _positions(low, width)
         convert = _CellConverter(package)
         plain = b"&" not in piece and b"_x" not in piece  # no entity or _xHHHH_ escape anywhere
+        dates = self._dates
         current = None
         values: list[Any] = []
         for letters, row, style, kind, value, inline, unusual in _FAST_CELL.findall(piece):
@@ -1087,7 +1089,13 @@ class _XlsxStreamSheet(Sheet):
                         continue
                     date_kind = date_styles.get(style) if style else None
                     if date_kind:
-                        values[position] = _excel_datetime(number, date_kind, date1904)
+                        # a roster's dates repeat: convert each serial once (the results are immutable)
+                        moment = dates.get(value) if date_kind == "dt" else None
+                        if moment is None:
+                            moment = _excel_datetime(number, date_kind, date1904)
+                            if date_kind == "dt" and len(dates) < 100_000:
+                                dates[value] = moment
+                        values[position] = moment
                     elif b"_" in value or value.strip() != value:
                         values[position] = value.decode()  # float() is laxer than Excel
                     else:

@@ -283,3 +283,48 @@ def test_large_files_get_a_report_of_the_rejected_rows_only(world, roster, tmp_p
     monkeypatch.setattr(importing, "FULL_REPORT_ROWS", 100)
     report = import_members(user=world.wujin_admin, org=world.wujin_union, file=roster, keep_rows="auto")
     assert len(list(report.iter_rows())) == 8
+
+
+def test_the_copy_lines_carry_the_same_values_as_the_orm_path(world, roster):
+    """PostgreSQL's COPY text (built straight from the row) says what SQLite's bulk_create stores."""
+    from django.utils import timezone
+
+    from gonghui.members import importing
+    from gonghui.members.models import ID_NUMBER_CONTEXT, PHONE_CONTEXT
+    from gonghui.utilities.pii import decrypt, encryptor, indexer
+
+    pipeline = importing.member_pipeline()
+    with pipeline.open(roster) as table:
+        rows = [row for row in pipeline.validate_rows(table.rows(), table.header) if row.errors is None]
+    assert any(not row.values["phone"] for row in rows) and any(row.values["phone"] for row in rows)
+    applier = importing._Applier(user=world.wujin_admin, org=world.wujin_union)
+    applier.employers = {"美团": 77}  # a matched employer: its id goes into the line
+    applier.seal_id = encryptor(context=ID_NUMBER_CONTEXT)
+    applier.seal_phone = encryptor(context=PHONE_CONTEXT)
+    applier.index_phone = indexer(context=PHONE_CONTEXT)
+    index = indexer(context=ID_NUMBER_CONTEXT)
+    pairs = [(row.values, index(row.values["id_number"][0])) for row in rows]
+    lines = list(applier._member_lines(pairs, list(range(len(pairs))), ["C"] * len(pairs), timezone.now()))
+    own = importing._MEMBER_COPY_COLUMNS[11:]
+    for line, (values, key) in zip(lines, pairs, strict=True):
+        fields = line.rstrip("\n").split("\t")
+        assert len(fields) == len(importing._MEMBER_COPY_COLUMNS)
+        got = dict(zip(own, fields[11:], strict=True))
+        expected = applier._prepare(values, key)
+        for column, text in got.items():
+            name = column.removesuffix("_id") if column == "employer_id" else column
+            value = expected["employer_id" if name == "employer" else name]
+            if column.endswith("_cipher"):
+                context = ID_NUMBER_CONTEXT if column.startswith("id") else PHONE_CONTEXT
+                assert (decrypt(text, context=context) if text else "") == (
+                    decrypt(value, context=context) if value else ""
+                )
+            elif value is None:
+                assert text == "\\N"
+            elif isinstance(value, bool):
+                assert text == ("t" if value else "f")
+            elif isinstance(value, datetime.date):
+                assert text == value.isoformat()
+            else:
+                assert text == str(value), column
+    assert any(line.split("\t")[-3] == "77" for line in lines)

@@ -150,3 +150,34 @@ def test_the_fast_sm4_gcm_context_matches_the_public_api(settings):
     settings.PII_CIPHER = "sm4-gcm"
     token = pii.encrypt("320412199005170012", context=CTX)
     assert pii.decrypt(token, context=CTX) == "320412199005170012"
+
+
+def _nonce_of(token: str) -> bytes:
+    return base64.b64decode(token.split(".", 2)[2])[: pii.NONCE_SIZE]
+
+
+def test_nonces_come_from_a_pool_but_never_repeat_across_threads_or_a_fork():
+    """Nonces are drawn in blocks; a second thread and a forked child each get their own."""
+    import os
+    import threading
+
+    seal = pii.encryptor(context=CTX)
+    mine = [_nonce_of(seal("320412199005170012")) for _ in range(5000)]  # more than one pool
+    theirs: list[bytes] = []
+    thread = threading.Thread(target=lambda: theirs.extend(_nonce_of(seal("1")) for _ in range(100)))
+    thread.start()
+    thread.join()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its first nonces must not be the parent's next ones
+        os.write(write, b"".join(_nonce_of(seal("1")) for _ in range(100)))
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    with os.fdopen(read, "rb") as pipe:
+        child = pipe.read()
+    children = [child[i : i + pii.NONCE_SIZE] for i in range(0, len(child), pii.NONCE_SIZE)]
+    after = [_nonce_of(seal("1")) for _ in range(100)]
+    everything = mine + theirs + children + after
+    assert len(children) == 100
+    assert len(set(everything)) == len(everything)
