@@ -70,21 +70,24 @@ def nearest(
         radii.append(max_distance_m)
     else:
         radii.append(None)  # the whole queryset, as a last resort
-    found: list[Nearby] = []
+    found: list[tuple[float, int]] = []
     for radius in radii:
         candidates = queryset
         if radius is not None:
             min_lat, max_lat, min_lng, max_lng = geo.bounding_box(lat, lng, radius)
             candidates = queryset.filter(wgs_lat__range=(min_lat, max_lat), wgs_lng__range=(min_lng, max_lng))
+        # Only ids and positions cross the wire; the few winners are loaded whole afterwards.
         found = []
-        for station in candidates:
-            distance = geo.distance_m(lat, lng, station.wgs_lat, station.wgs_lng)
+        for pk, station_lat, station_lng in candidates.values_list("pk", "wgs_lat", "wgs_lng").order_by():
+            distance = geo.distance_m(lat, lng, station_lat, station_lng)
             if radius is None or distance <= radius:
-                found.append(Nearby(station, distance))
+                found.append((distance, pk))
         if len(found) >= limit:
             break
-    found.sort(key=lambda item: (item.distance_m, item.station.pk))
-    return found[:limit]
+    found.sort()
+    winners = found[:limit]
+    stations = queryset.in_bulk([pk for _distance, pk in winners])
+    return [Nearby(stations[pk], distance) for distance, pk in winners if pk in stations]
 
 
 def overdue_inspections(user, today: datetime.date | None = None) -> QuerySet[Station]:
