@@ -39,3 +39,6 @@ api.add_router("/", targets_dashboard_router)
 from gonghui.intel.api import router as intel_router  # noqa: E402
 
 api.add_router("/", intel_router)
+from gonghui.programmes.api_stations import router as programmes_stations_router  # noqa: E402
+
+api.add_router("/", programmes_stations_router)

@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "gonghui.jobs",
     "gonghui.targets",
     "gonghui.intel",
+    "gonghui.programmes",
 ]
 
 MIDDLEWARE = [
@@ -282,6 +283,10 @@ SMS_BACKEND = env_str("SMS_BACKEND", "gonghui.notices.channels.ConsoleSmsBackend
 
 # Map tiles for later modules (天地图 / 高德 / OpenStreetMap style URL).
 MAP_TILE_URL = env_str("MAP_TILE_URL", "-")
+# The coordinate system the tiles are drawn in: wgs84 (天地图, OpenStreetMap) or gcj02 (高德); bd09 for 百度.
+MAP_TILE_COORDS = env_str("MAP_TILE_COORDS", "wgs84")
+if MAP_TILE_COORDS not in {"wgs84", "gcj02", "bd09"}:
+    raise ImproperlyConfigured("MAP_TILE_COORDS must be wgs84, gcj02 or bd09")
 
 # Production hardening: these pass `manage.py check --deploy` when DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True

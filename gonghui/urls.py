@@ -4,6 +4,7 @@ from gonghui.accounts import auth_views
 from gonghui.api import api
 from gonghui.core import views as core_views
 from gonghui.members import urls_join
+from gonghui.programmes import urls as programmes_urls
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -22,7 +23,10 @@ urlpatterns = [
     path("intel/", include("gonghui.intel.urls")),
     path("api/", api.urls),
     path("", include(urls_join.public_urlpatterns)),
+    path("programmes/", include("gonghui.programmes.urls")),
+    path("", include(programmes_urls.public_urlpatterns)),
 ]
 
 # Reachable without login; the route-coverage test checks every other route is protected.
 PUBLIC_URL_NAMES = {"login", "logout", "healthz"} | urls_join.PUBLIC_NAMES
+PUBLIC_URL_NAMES |= programmes_urls.PUBLIC_NAMES

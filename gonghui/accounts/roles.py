@@ -21,6 +21,13 @@ def perms(model: str, actions: tuple[str, ...]) -> list[str]:
     return [f"{app_label}.{action}_{model_name}" for action in actions]
 
 
+# 服务阵地与民生实事 (gonghui.programmes)
+PROGRAMMES_MODELS = ("programmes.station", "programmes.stationphoto", "programmes.inspection", "programmes.usagereport")
+PROGRAMMES_BUSINESS = tuple(name for model in PROGRAMMES_MODELS for name in perms(model, BUSINESS))
+PROGRAMMES_GRASSROOTS = tuple(name for model in PROGRAMMES_MODELS for name in perms(model, ("view", "add", "change")))
+PROGRAMMES_READ = tuple(name for model in PROGRAMMES_MODELS for name in perms(model, READ))
+
+
 @dataclass(frozen=True)
 class RoleSpec:
     code: str
@@ -87,6 +94,7 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
             *perms("targets.bulletin", BUSINESS),
             *perms("intel.document", BUSINESS),
             "accounts.view_user",
+            *PROGRAMMES_BUSINESS,
         ),
         "市、县(区)总工会业务人员：管理本单位及下级的组织、用人单位和通知",
     ),
@@ -108,6 +116,7 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
             *perms("targets.quarterlyreport", ("view", "add", "change")),
             *perms("targets.task", ("view", "change")),
             *perms("intel.document", ("view", "add", "change", "delete")),
+            *PROGRAMMES_GRASSROOTS,
         ),
         "基层工会：维护本工会信息，查看通知",
     ),
@@ -129,6 +138,7 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
             *perms("targets.task", READ),
             *perms("targets.bulletin", READ),
             *perms("intel.document", READ),
+            *PROGRAMMES_READ,
         ),
         "主席、党组书记：查看数据和看板",
     ),

@@ -56,6 +56,14 @@ MENU: list[tuple[str, list[Item]]] = [
         ],
     ),
     (
+        "服务阵地",
+        [
+            Item("工会驿站", "programmes:station_list", "programmes.Station"),
+            Item("驿站地图", "programmes:station_map", "programmes.Station"),
+            Item("巡查超期", "programmes:station_overdue", "programmes.Station"),
+        ],
+    ),
+    (
         "通知消息",
         [
             Item("通知公告", "notices:announcement_list", "notices.Announcement"),

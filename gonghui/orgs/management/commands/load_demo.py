@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from gonghui.intel.demo import load_demo_intel
 from gonghui.members.demo import load_demo_members
 from gonghui.orgs.demo import DEFAULT_SEED, DemoConflict, load_demo
+from gonghui.programmes.demo import load_demo_programmes
 from gonghui.targets.demo import load_demo_targets
 
 
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         members_started = time.monotonic()
         members = load_demo_members(scale=scale, seed=seed)
         members_elapsed = time.monotonic() - members_started
+        programmes = load_demo_programmes(seed=seed)  # before the targets, whose reports count its stations
         targets = load_demo_targets(seed=seed)
         self.stdout.write(
             f"工会组织：新建 {result.orgs_created} 个，已存在 {result.orgs_existing} 个\n"
@@ -62,6 +64,11 @@ class Command(BaseCommand):
                 else ""
             )
         )
+        if not programmes.skipped:
+            self.stdout.write(
+                f"服务阵地：工会驿站 {programmes.stations} 个，巡查 {programmes.inspections} 次，"
+                f"使用月报 {programmes.usage_reports} 条"
+            )
         if not targets.skipped:
             self.stdout.write(
                 f"目标督办：年度计划 {targets.plans} 个，目标任务 {targets.targets} 项，"

@@ -1,0 +1,26 @@
+"""The computed indicator sources our records answer (see gonghui/targets/sources.py)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from gonghui.targets.sources import RecordSource, register
+
+STATION_PAGE = ("programmes:station_list", "within", "built_from", "built_to", "")
+
+SOURCES: tuple[RecordSource, ...] = (
+    # 新建/提升: a station built or upgraded in the period that is running (or paused) counts once.
+    RecordSource(
+        key="stations_built",
+        model="programmes.Station",
+        date_field="built_on",
+        filter=Q(status__in=("operating", "suspended"), built_on__isnull=False),
+        records_page=STATION_PAGE,
+    ),
+)
+
+for _source in SOURCES:
+    register(_source)
+
+#: the models whose writes change a source's value ("app_label.Model" as the signals take them)
+SOURCE_MODELS = sorted({source.model for source in SOURCES})
