@@ -35,3 +35,7 @@ api.add_router("/", targets_plans_router)
 api.add_router("/", targets_reports_router)
 api.add_router("/", targets_tasks_router)
 api.add_router("/", targets_dashboard_router)
+
+from gonghui.rights.api import router as rights_router  # noqa: E402
+
+api.add_router("/", rights_router)

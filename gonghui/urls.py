@@ -4,6 +4,7 @@ from gonghui.accounts import auth_views
 from gonghui.api import api
 from gonghui.core import views as core_views
 from gonghui.members import urls_join
+from gonghui.rights import urls as rights_urls
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -19,10 +20,12 @@ urlpatterns = [
     path("notices/", include("gonghui.notices.urls")),
     path("jobs/", include("gonghui.jobs.urls")),
     path("targets/", include("gonghui.targets.urls")),
-    path("rights/", include("gonghui.rights.urls")),
+    path("rights/", include((rights_urls.urlpatterns, "rights"))),
     path("api/", api.urls),
     path("", include(urls_join.public_urlpatterns)),
+    path("", include(rights_urls.public_urlpatterns)),
 ]
 
 # Reachable without login; the route-coverage test checks every other route is protected.
 PUBLIC_URL_NAMES = {"login", "logout", "healthz"} | urls_join.PUBLIC_NAMES
+PUBLIC_URL_NAMES |= rights_urls.PUBLIC_NAMES

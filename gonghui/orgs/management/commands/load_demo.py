@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from gonghui.members.demo import load_demo_members
 from gonghui.orgs.demo import DEFAULT_SEED, DemoConflict, load_demo
+from gonghui.rights.demo import load_demo_rights
 from gonghui.targets.demo import load_demo_targets
 
 
@@ -65,6 +66,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"目标督办：年度计划 {targets.plans} 个，目标任务 {targets.targets} 项，"
                 f"季度报表 {targets.reports} 份，督办事项 {targets.tasks} 项"
+            )
+        rights = load_demo_rights(seed=seed)
+        if not rights.skipped:
+            self.stdout.write(
+                f"权益保障：维权案件 {rights.cases} 件，律师 {rights.lawyers} 名（值班 {rights.slots} 班），"
+                f"法律援助 {rights.aid_cases} 件，监督委员会 {rights.committees} 个，集体合同 {rights.contracts} 份，"
+                f"协商指导员 {rights.instructors} 名"
             )
         for username in result.skipped_users:
             self.stdout.write(
