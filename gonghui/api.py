@@ -42,3 +42,7 @@ api.add_router("/", intel_router)
 from gonghui.programmes.api_stations import router as programmes_stations_router  # noqa: E402
 
 api.add_router("/", programmes_stations_router)
+
+from gonghui.rights.api import router as rights_router  # noqa: E402
+
+api.add_router("/", rights_router)

@@ -153,6 +153,7 @@ INSTALLED_APPS = [
     "gonghui.targets",
     "gonghui.intel",
     "gonghui.programmes",
+    "gonghui.rights",
 ]
 
 MIDDLEWARE = [
@@ -318,3 +319,11 @@ LOGGING = {
 DJANGO_TABLES2_TEMPLATE = "core/table.html"
 DJANGO_TABLES2_PAGE_RANGE = 8
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Rights cases (gonghui/rights/deadlines.py): the group-incident threshold and the resolution limits per
+# tier in days (dispatch 30 min, response 2 h and callback 24 h follow the 12351 standard).
+RIGHTS_GROUP_INCIDENT_THRESHOLD = env_int("RIGHTS_GROUP_INCIDENT_THRESHOLD", 10)
+RIGHTS_CASE_LIMITS = {
+    tier: {"resolution": env_int(f"RIGHTS_{tier.upper()}_RESOLUTION_DAYS", days) * 24 * 60}
+    for tier, days in (("simple", 1), ("general", 5), ("complex", 15))
+}

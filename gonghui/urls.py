@@ -5,6 +5,7 @@ from gonghui.api import api
 from gonghui.core import views as core_views
 from gonghui.members import urls_join
 from gonghui.programmes import urls as programmes_urls
+from gonghui.rights import urls as rights_urls
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -25,8 +26,11 @@ urlpatterns = [
     path("", include(urls_join.public_urlpatterns)),
     path("programmes/", include("gonghui.programmes.urls")),
     path("", include(programmes_urls.public_urlpatterns)),
+    path("rights/", include((rights_urls.urlpatterns, "rights"))),
+    path("", include(rights_urls.public_urlpatterns)),
 ]
 
 # Reachable without login; the route-coverage test checks every other route is protected.
 PUBLIC_URL_NAMES = {"login", "logout", "healthz"} | urls_join.PUBLIC_NAMES
 PUBLIC_URL_NAMES |= programmes_urls.PUBLIC_NAMES
+PUBLIC_URL_NAMES |= rights_urls.PUBLIC_NAMES

@@ -179,3 +179,40 @@ def sync_builtin_roles(**kwargs) -> None:
                 role.permissions.remove(*removed)
         if role.builtin_permissions != granted or not role.is_builtin:
             Role.objects.filter(pk=role.pk).update(builtin_permissions=granted, is_builtin=True)
+
+
+# --- rights protection (gonghui/rights): appended to the business roles ---------------------------
+RIGHTS_MODELS = (
+    "rights.rightscase",
+    "rights.legalaidcase",
+    "rights.lawyer",
+    "rights.dutyslot",
+    "rights.legalsupervisioncommittee",
+    "rights.collectivecontract",
+    "rights.bargaininginstructor",
+)
+RIGHTS_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "union_admin": (
+        *(name for model in RIGHTS_MODELS for name in perms(model, BUSINESS)),
+        *perms("rights.dutybooking", ("view", "change", "export")),
+    ),
+    "grassroots_chair": (
+        *perms("rights.rightscase", ("view", "change")),
+        *perms("rights.legalaidcase", ("view", "add", "change")),
+        *perms("rights.dutyslot", ("view",)),
+        *perms("rights.legalsupervisioncommittee", ("view", "add", "change")),
+        *perms("rights.collectivecontract", ("view", "add", "change", "export")),
+        *perms("rights.bargaininginstructor", ("view",)),
+    ),
+    "leader": tuple(name for model in RIGHTS_MODELS for name in perms(model, READ)),
+}
+BUILTIN_ROLES = tuple(
+    RoleSpec(
+        spec.code,
+        spec.name,
+        spec.data_scope,
+        spec.permissions + RIGHTS_PERMISSIONS.get(spec.code, ()),
+        spec.remark,
+    )
+    for spec in BUILTIN_ROLES
+)

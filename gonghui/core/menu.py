@@ -64,6 +64,20 @@ MENU: list[tuple[str, list[Item]]] = [
         ],
     ),
     (
+        "权益保障",
+        [
+            Item("维权案件", "rights:case_list", "rights.RightsCase"),
+            Item("超时预警", "rights:case_overdue", "rights.RightsCase"),
+            Item("维权统计", "rights:case_stats", "rights.RightsCase"),
+            Item("法律援助", "rights:aid_list", "rights.LegalAidCase"),
+            Item("律师团", "rights:lawyer_list", "rights.Lawyer"),
+            Item("律师值班", "rights:duty_list", "rights.DutySlot"),
+            Item("劳动法律监督委员会", "rights:committee_list", "rights.LegalSupervisionCommittee"),
+            Item("集体合同", "rights:contract_list", "rights.CollectiveContract"),
+            Item("集体协商指导员", "rights:instructor_list", "rights.BargainingInstructor"),
+        ],
+    ),
+    (
         "通知消息",
         [
             Item("通知公告", "notices:announcement_list", "notices.Announcement"),

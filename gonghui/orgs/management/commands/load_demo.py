@@ -11,6 +11,7 @@ from gonghui.intel.demo import load_demo_intel
 from gonghui.members.demo import load_demo_members
 from gonghui.orgs.demo import DEFAULT_SEED, DemoConflict, load_demo
 from gonghui.programmes.demo import load_demo_programmes
+from gonghui.rights.demo import load_demo_rights
 from gonghui.targets.demo import load_demo_targets
 
 
@@ -77,6 +78,13 @@ class Command(BaseCommand):
         intel = load_demo_intel()
         if not intel.skipped:
             self.stdout.write(f"工作材料：{intel.documents} 份，已确认数值 {intel.confirmed} 个")
+        rights = load_demo_rights(seed=seed)
+        if not rights.skipped:
+            self.stdout.write(
+                f"权益保障：维权案件 {rights.cases} 件，律师 {rights.lawyers} 名（值班 {rights.slots} 班），"
+                f"法律援助 {rights.aid_cases} 件，监督委员会 {rights.committees} 个，集体合同 {rights.contracts} 份，"
+                f"协商指导员 {rights.instructors} 名"
+            )
         for username in result.skipped_users:
             self.stdout.write(
                 self.style.WARNING(f"已存在非演示账号「{username}」，未作任何修改，也未作为演示账号列出。")
