@@ -35,3 +35,7 @@ api.add_router("/", targets_plans_router)
 api.add_router("/", targets_reports_router)
 api.add_router("/", targets_tasks_router)
 api.add_router("/", targets_dashboard_router)
+
+from gonghui.honours.api import router as honours_router  # noqa: E402
+
+api.add_router("/", honours_router)

@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "gonghui.notices",
     "gonghui.jobs",
     "gonghui.targets",
+    "gonghui.honours",
 ]
 
 MIDDLEWARE = [

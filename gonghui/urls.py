@@ -19,6 +19,7 @@ urlpatterns = [
     path("notices/", include("gonghui.notices.urls")),
     path("jobs/", include("gonghui.jobs.urls")),
     path("targets/", include("gonghui.targets.urls")),
+    path("honours/", include("gonghui.honours.urls")),
     path("api/", api.urls),
     path("", include(urls_join.public_urlpatterns)),
 ]

@@ -21,6 +21,23 @@ def perms(model: str, actions: tuple[str, ...]) -> list[str]:
     return [f"{app_label}.{action}_{model_name}" for action in actions]
 
 
+# 建功立业 and 产改 (gonghui/honours): federations run them, grassroots unions declare, enter and nominate.
+HONOURS_MODELS = (
+    "honours.competition",
+    "honours.competitionproject",
+    "honours.competitionteam",
+    "honours.competitionparticipant",
+)
+HONOURS_ADMIN = tuple(name for model in HONOURS_MODELS for name in perms(model, BUSINESS))
+HONOURS_GRASSROOTS = (
+    *perms("honours.competition", ("view",)),
+    *perms("honours.competitionproject", ("view", "add", "change", "delete")),
+    *perms("honours.competitionteam", ("view", "add", "change", "delete")),
+    *perms("honours.competitionparticipant", ("view", "add", "change", "delete", "export")),
+)
+HONOURS_READ = tuple(name for model in HONOURS_MODELS for name in perms(model, READ))
+
+
 @dataclass(frozen=True)
 class RoleSpec:
     code: str
@@ -85,6 +102,7 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
             *perms("targets.quarterlyreport", BUSINESS),
             *perms("targets.task", BUSINESS),
             *perms("targets.bulletin", BUSINESS),
+            *HONOURS_ADMIN,
             "accounts.view_user",
         ),
         "市、县(区)总工会业务人员：管理本单位及下级的组织、用人单位和通知",
@@ -106,6 +124,7 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
             *perms("targets.target", ("view",)),
             *perms("targets.quarterlyreport", ("view", "add", "change")),
             *perms("targets.task", ("view", "change")),
+            *HONOURS_GRASSROOTS,
         ),
         "基层工会：维护本工会信息，查看通知",
     ),
@@ -126,6 +145,7 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
             *perms("targets.quarterlyreport", READ),
             *perms("targets.task", READ),
             *perms("targets.bulletin", READ),
+            *HONOURS_READ,
         ),
         "主席、党组书记：查看数据和看板",
     ),

@@ -7,6 +7,7 @@ import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 
+from gonghui.honours.demo import load_demo_honours
 from gonghui.members.demo import load_demo_members
 from gonghui.orgs.demo import DEFAULT_SEED, DemoConflict, load_demo
 from gonghui.targets.demo import load_demo_targets
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         members_started = time.monotonic()
         members = load_demo_members(scale=scale, seed=seed)
         members_elapsed = time.monotonic() - members_started
+        honours = load_demo_honours(seed=seed)
         targets = load_demo_targets(seed=seed)
         self.stdout.write(
             f"工会组织：新建 {result.orgs_created} 个，已存在 {result.orgs_existing} 个\n"
@@ -65,6 +67,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"目标督办：年度计划 {targets.plans} 个，目标任务 {targets.targets} 项，"
                 f"季度报表 {targets.reports} 份，督办事项 {targets.tasks} 项"
+            )
+        if not honours.skipped:
+            self.stdout.write(
+                f"建功立业：竞赛 {honours.competitions} 项，竞赛项目 {honours.projects} 个，"
+                f"参赛职工 {honours.participants} 人"
             )
         for username in result.skipped_users:
             self.stdout.write(
