@@ -39,6 +39,7 @@ api.add_router("/", targets_dashboard_router)
 from gonghui.intel.api import router as intel_router  # noqa: E402
 
 api.add_router("/", intel_router)
+
 from gonghui.programmes.api_stations import router as programmes_stations_router  # noqa: E402
 
 api.add_router("/", programmes_stations_router)
@@ -46,3 +47,7 @@ api.add_router("/", programmes_stations_router)
 from gonghui.rights.api import router as rights_router  # noqa: E402
 
 api.add_router("/", rights_router)
+
+from gonghui.honours.api import router as honours_router  # noqa: E402
+
+api.add_router("/", honours_router)

@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "gonghui.intel",
     "gonghui.programmes",
     "gonghui.rights",
+    "gonghui.honours",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("jobs/", include("gonghui.jobs.urls")),
     path("targets/", include("gonghui.targets.urls")),
     path("intel/", include("gonghui.intel.urls")),
+    path("honours/", include("gonghui.honours.urls")),
     path("api/", api.urls),
     path("", include(urls_join.public_urlpatterns)),
     path("programmes/", include("gonghui.programmes.urls")),

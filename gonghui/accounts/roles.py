@@ -26,6 +26,21 @@ PROGRAMMES_MODELS = ("programmes.station", "programmes.stationphoto", "programme
 PROGRAMMES_BUSINESS = tuple(name for model in PROGRAMMES_MODELS for name in perms(model, BUSINESS))
 PROGRAMMES_GRASSROOTS = tuple(name for model in PROGRAMMES_MODELS for name in perms(model, ("view", "add", "change")))
 PROGRAMMES_READ = tuple(name for model in PROGRAMMES_MODELS for name in perms(model, READ))
+# 建功立业 and 产改 (gonghui/honours): federations run them, grassroots unions declare, enter and nominate.
+HONOURS_MODELS = (
+    "honours.competition",
+    "honours.competitionproject",
+    "honours.competitionteam",
+    "honours.competitionparticipant",
+)
+HONOURS_ADMIN = tuple(name for model in HONOURS_MODELS for name in perms(model, BUSINESS))
+HONOURS_GRASSROOTS = (
+    *perms("honours.competition", ("view",)),
+    *perms("honours.competitionproject", ("view", "add", "change", "delete")),
+    *perms("honours.competitionteam", ("view", "add", "change", "delete")),
+    *perms("honours.competitionparticipant", ("view", "add", "change", "delete", "export")),
+)
+HONOURS_READ = tuple(name for model in HONOURS_MODELS for name in perms(model, READ))
 
 
 @dataclass(frozen=True)
@@ -93,6 +108,7 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
             *perms("targets.task", BUSINESS),
             *perms("targets.bulletin", BUSINESS),
             *perms("intel.document", BUSINESS),
+            *HONOURS_ADMIN,
             "accounts.view_user",
             *PROGRAMMES_BUSINESS,
         ),
@@ -117,6 +133,7 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
             *perms("targets.task", ("view", "change")),
             *perms("intel.document", ("view", "add", "change", "delete")),
             *PROGRAMMES_GRASSROOTS,
+            *HONOURS_GRASSROOTS,
         ),
         "基层工会：维护本工会信息，查看通知",
     ),
@@ -139,6 +156,7 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
             *perms("targets.bulletin", READ),
             *perms("intel.document", READ),
             *PROGRAMMES_READ,
+            *HONOURS_READ,
         ),
         "主席、党组书记：查看数据和看板",
     ),

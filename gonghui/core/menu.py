@@ -78,6 +78,14 @@ MENU: list[tuple[str, list[Item]]] = [
         ],
     ),
     (
+        "建功立业",
+        [
+            Item("劳动和技能竞赛", "honours:competition_list", "honours.Competition"),
+            Item("竞赛项目", "honours:project_list", "honours.CompetitionProject"),
+            Item("参赛职工", "honours:participant_list", "honours.CompetitionParticipant"),
+        ],
+    ),
+    (
         "通知消息",
         [
             Item("通知公告", "notices:announcement_list", "notices.Announcement"),

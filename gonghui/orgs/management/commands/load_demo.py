@@ -7,6 +7,7 @@ import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 
+from gonghui.honours.demo import load_demo_honours
 from gonghui.intel.demo import load_demo_intel
 from gonghui.members.demo import load_demo_members
 from gonghui.orgs.demo import DEFAULT_SEED, DemoConflict, load_demo
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         members = load_demo_members(scale=scale, seed=seed)
         members_elapsed = time.monotonic() - members_started
         programmes = load_demo_programmes(seed=seed)  # before the targets, whose reports count its stations
+        honours = load_demo_honours(seed=seed)
         targets = load_demo_targets(seed=seed)
         self.stdout.write(
             f"工会组织：新建 {result.orgs_created} 个，已存在 {result.orgs_existing} 个\n"
@@ -84,6 +86,11 @@ class Command(BaseCommand):
                 f"权益保障：维权案件 {rights.cases} 件，律师 {rights.lawyers} 名（值班 {rights.slots} 班），"
                 f"法律援助 {rights.aid_cases} 件，监督委员会 {rights.committees} 个，集体合同 {rights.contracts} 份，"
                 f"协商指导员 {rights.instructors} 名"
+            )
+        if not honours.skipped:
+            self.stdout.write(
+                f"建功立业：竞赛 {honours.competitions} 项，竞赛项目 {honours.projects} 个，"
+                f"参赛职工 {honours.participants} 人"
             )
         for username in result.skipped_users:
             self.stdout.write(

@@ -1,0 +1,203 @@
+"""JSON API of the honours app: the same selectors, services and restrict as the pages.
+
+People appear by name and masked ID number only, as in the member registry's own API.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import Field, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from gonghui.core.api_utils import raise_api_error, require_permission
+from gonghui.core.querysets import get_restricted_or_404
+from gonghui.honours import selectors_competitions as competitions
+from gonghui.honours import services_competitions as competition_services
+from gonghui.honours.models import (
+    AwardGrade,
+    Competition,
+    CompetitionKind,
+    CompetitionParticipant,
+    CompetitionProject,
+    CompetitionStatus,
+    Level,
+    ProjectMode,
+    ProjectState,
+    StageKind,
+)
+
+router = Router(tags=["建功立业"])
+
+
+class StageOut(Schema):
+    kind: StageKind
+    held_on: datetime.date
+    title: str
+    report: str
+
+
+class CompetitionOut(Schema):
+    id: int
+    name: str
+    kind: CompetitionKind
+    level: Level
+    brand: str
+    subject: str
+    org_id: int = Field(..., description="主办单位")
+    org_name: str
+    co_organisers: str
+    start_date: datetime.date
+    end_date: datetime.date
+    status: CompetitionStatus
+
+    @staticmethod
+    def resolve_org_name(obj):
+        return obj.org.name
+
+
+class CompetitionDetailOut(CompetitionOut):
+    rules: str
+    prizes: str
+    stages: list[StageOut]
+
+    @staticmethod
+    def resolve_stages(obj):
+        return list(obj.stages.all())
+
+
+class ProjectOut(Schema):
+    id: int
+    competition_id: int
+    title: str
+    mode: ProjectMode
+    challenge_id: int | None
+    org_id: int = Field(..., description="申报单位")
+    org_name: str
+    leader_name: str
+    state: ProjectState
+    current_org_id: int = Field(..., description="当前审核单位（审核中时）")
+    current_org_name: str
+    submitted_on: datetime.date
+    accepted_on: datetime.date | None
+    award: str
+
+    @staticmethod
+    def resolve_org_name(obj):
+        return obj.org.name
+
+    @staticmethod
+    def resolve_current_org_name(obj):
+        return obj.current_org.name
+
+
+class ReviewIn(Schema):
+    note: str = Field("", max_length=500, description="审核意见；不予通过时必填")
+
+
+class ParticipantOut(Schema):
+    id: int
+    competition_id: int
+    member_id: int
+    name: str
+    id_number_masked: str = Field(..., description="脱敏身份证号")
+    org_id: int = Field(..., description="参赛单位")
+    team_id: int | None
+    event: str
+    score: Decimal | None
+    rank: int | None
+    award: AwardGrade | str
+
+    @staticmethod
+    def resolve_name(obj):
+        return obj.member.name
+
+    @staticmethod
+    def resolve_id_number_masked(obj):
+        return obj.member.id_number_masked
+
+
+def _competition(request, pk: int) -> Competition:
+    require_permission(request, Competition, "view")
+    found = competitions.competitions_for(request.user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("竞赛不存在或不在您的数据权限范围内。")
+    return found
+
+
+@router.get("/honours/competitions", response=list[CompetitionOut], summary="劳动和技能竞赛列表")
+@paginate(PageNumberPagination)
+def list_competitions(request, status: CompetitionStatus | None = None, kind: CompetitionKind | None = None):
+    """Competitions in scope plus the running ones organised by the user's unit or above."""
+    require_permission(request, Competition, "view")
+    queryset = competitions.competitions_for(request.user)
+    if status is not None:
+        queryset = queryset.filter(status=status)
+    if kind is not None:
+        queryset = queryset.filter(kind=kind)
+    return queryset.order_by("-start_date", "pk")
+
+
+@router.get("/honours/competitions/{int:pk}", response=CompetitionDetailOut, summary="竞赛详情")
+def get_competition(request, pk: int):
+    return _competition(request, pk)
+
+
+@router.get("/honours/competitions/{int:pk}/participants", response=list[ParticipantOut], summary="竞赛参赛职工")
+@paginate(PageNumberPagination)
+def list_participants(request, pk: int):
+    competition = _competition(request, pk)
+    return competitions.competition_participants(request.user, competition)
+
+
+@router.get("/honours/projects", response=list[ProjectOut], summary="竞赛项目列表")
+@paginate(PageNumberPagination)
+def list_projects(request, state: ProjectState | None = None, awaiting: bool = False):
+    """``awaiting=true``: the projects waiting for the user's own unit to review (待本单位审核)."""
+    require_permission(request, CompetitionProject, "view")
+    queryset = competitions.projects_awaiting(request.user) if awaiting else competitions.projects_for(request.user)
+    if state is not None:
+        queryset = queryset.filter(state=state)
+    return queryset.order_by("-submitted_on", "pk")
+
+
+def _project(request, pk: int) -> CompetitionProject:
+    return get_restricted_or_404(
+        CompetitionProject.objects.select_related("org", "current_org", "competition__org"), request.user, pk=pk
+    )
+
+
+@router.get("/honours/projects/{int:pk}", response=ProjectOut, summary="竞赛项目详情")
+def get_project(request, pk: int):
+    return _project(request, pk)
+
+
+def _project_step(request, pk: int, call, payload: ReviewIn):
+    project = _project(request, pk)
+    try:
+        return call(user=request.user, project=project, note=payload.note)
+    except (ValidationError, PermissionDenied) as error:
+        raise_api_error(error)
+
+
+@router.post("/honours/projects/{int:pk}/recommend", response=ProjectOut, summary="审核推荐至上一级")
+def recommend_project(request, pk: int, payload: ReviewIn):
+    return _project_step(request, pk, competition_services.project_recommend, payload)
+
+
+@router.post("/honours/projects/{int:pk}/accept", response=ProjectOut, summary="审定立项（主办单位）")
+def accept_project(request, pk: int, payload: ReviewIn):
+    return _project_step(request, pk, competition_services.project_accept, payload)
+
+
+@router.post("/honours/projects/{int:pk}/reject", response=ProjectOut, summary="不予通过")
+def reject_project(request, pk: int, payload: ReviewIn):
+    return _project_step(request, pk, competition_services.project_reject, payload)
+
+
+@router.get("/honours/participants", response=list[ParticipantOut], summary="参赛职工列表")
+@paginate(PageNumberPagination)
+def list_all_participants(request):
+    require_permission(request, CompetitionParticipant, "view")
+    return competitions.participants_for(request.user).order_by("competition", "pk")

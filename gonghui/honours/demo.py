@@ -1,0 +1,270 @@
+"""Demo 建功立业 and 产改 records for the demo city: competitions in every state with stages, challenges, bids,
+self-declared projects at every level of recommendation, teams, participants and results.
+
+Safe to run any number of times: nothing happens when the city already has demo competitions. Rows are
+written in bulk (the demo must stay fast); the change log is for users' edits, not for the demo.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from gonghui.accounts.models import User
+from gonghui.honours.models import (
+    AwardGrade,
+    Challenge,
+    ChallengeStatus,
+    Competition,
+    CompetitionParticipant,
+    CompetitionProject,
+    CompetitionStage,
+    CompetitionStatus,
+    CompetitionTeam,
+    ProjectMode,
+    ProjectReview,
+    ProjectState,
+    ReviewAction,
+    StageKind,
+)
+from gonghui.members.models import Member, MemberStatus
+from gonghui.orgs.models import Organization, OrgType
+
+CITY_CODE = "GH320400"
+PROJECT_TOPICS = ("智能巡检揭榜", "巡检机器人揭榜", "节能降耗", "工艺改进", "质量提升", "安全生产")
+AWARDS = [AwardGrade.FIRST, AwardGrade.SECOND, AwardGrade.SECOND, AwardGrade.THIRD, AwardGrade.THIRD, AwardGrade.THIRD]
+
+
+@dataclass
+class DemoHonoursResult:
+    competitions: int = 0
+    projects: int = 0
+    participants: int = 0
+    skipped: bool = False
+
+
+def _competition(city, admin, **fields) -> Competition:
+    return Competition.objects.create(org=city, created_by=admin, is_demo=True, **fields)
+
+
+def load_demo_honours(*, seed: int = 2026, today: datetime.date | None = None) -> DemoHonoursResult:
+    result = DemoHonoursResult()
+    city = Organization.objects.filter(code=CITY_CODE).first()
+    if city is None or Competition.objects.filter(org=city, is_demo=True).exists():
+        result.skipped = True
+        return result
+    today = today or timezone.localdate()
+    rng = random.Random(f"{seed}:honours")
+    admin = User.objects.filter(username="city_admin").first()
+    districts = list(
+        Organization.objects.filter(path__subtree=city.path, depth=city.depth + 1, is_demo=True).order_by("path")
+    )
+    unions = list(
+        Organization.objects.filter(path__subtree=city.path, org_type=OrgType.GRASSROOTS, is_demo=True).order_by("path")
+    )
+    with transaction.atomic():
+        year = today.year
+        concluded = _competition(
+            city,
+            admin,
+            name=f"{year}年重点工程立功竞赛",
+            kind="labour",
+            level="city",
+            brand="建功新时代",
+            subject="城市轨道交通和重点工业项目",
+            co_organisers="市发展改革委、市住房城乡建设局",
+            start_date=datetime.date(year, 3, 1),
+            end_date=min(today, datetime.date(year, 10, 31)),
+            rules="以工程进度、质量安全、技术创新、节能降耗为主要内容，按季度考评。",
+            prizes="优胜集体10个，授予市五一劳动奖状候选推荐资格；先进个人30名。",
+            status=CompetitionStatus.CONCLUDED,
+        )
+        running = _competition(
+            city,
+            admin,
+            name=f"全市电工技能竞赛（{year}）",
+            kind="skills",
+            level="city",
+            brand="虔能杯",
+            subject="电工",
+            co_organisers="市人力资源社会保障局",
+            start_date=datetime.date(year, 5, 10),
+            end_date=today + datetime.timedelta(days=45),
+            rules="理论知识考试占30%，技能操作考核占70%；按总成绩排名。",
+            prizes="一等奖1名，二等奖2名，三等奖3名；一等奖推荐申报市五一劳动奖章。",
+            status=CompetitionStatus.RUNNING,
+        )
+        planning = None
+        if districts:
+            planning = Competition.objects.create(
+                org=districts[0],
+                created_by=admin,
+                is_demo=True,
+                name=f"{districts[0].name}职工焊工技能竞赛",
+                kind="skills",
+                level="county",
+                subject="焊工",
+                start_date=today + datetime.timedelta(days=20),
+                end_date=today + datetime.timedelta(days=80),
+                rules="实操考核。",
+                prizes="一等奖1名，二等奖2名，三等奖3名。",
+            )
+        result.competitions = 3 if planning else 2
+        CompetitionStage.objects.bulk_create(
+            [
+                CompetitionStage(
+                    competition=concluded,
+                    kind=StageKind.LAUNCH,
+                    held_on=concluded.start_date,
+                    title="立功竞赛动员大会",
+                    report="全市42个重点工程参赛，签订竞赛责任书。",
+                    user=admin,
+                ),
+                CompetitionStage(
+                    competition=concluded,
+                    kind=StageKind.INTERIM,
+                    held_on=datetime.date(year, 7, 5),
+                    title="上半年阶段小结",
+                    report="完成投资进度58%，开展技术攻关23项。",
+                    user=admin,
+                ),
+                CompetitionStage(
+                    competition=concluded,
+                    kind=StageKind.SUMMARY,
+                    held_on=concluded.end_date,
+                    title="总结表彰大会",
+                    report="表彰优胜集体10个、先进个人30名。",
+                    user=admin,
+                ),
+                CompetitionStage(
+                    competition=running,
+                    kind=StageKind.LAUNCH,
+                    held_on=running.start_date,
+                    title="竞赛启动仪式",
+                    report="各区选拔赛同步启动。",
+                    user=admin,
+                ),
+            ]
+        )
+        challenge = Challenge.objects.create(
+            competition=running,
+            title="配电房智能巡检攻关",
+            description="研制巡检机器人，巡检效率提升30%以上。",
+            reward="攻关奖励5万元",
+            deadline=today + datetime.timedelta(days=30),
+        )
+        Challenge.objects.create(
+            competition=concluded,
+            title="盾构施工降本攻关",
+            description="单环成本降低5%。",
+            reward="记集体三等功",
+            deadline=concluded.end_date,
+            status=ChallengeStatus.CLOSED,
+        )
+        result.projects = _demo_projects(running, concluded, challenge, unions, admin, today, rng)
+        result.participants = _demo_entries(running, concluded, unions, admin, rng)
+    return result
+
+
+def _demo_projects(running, concluded, challenge, unions, admin, today, rng) -> int:
+    """Bids and self-declarations: one waiting at each level, accepted, rejected and completed ones."""
+    count = 0
+    picked = rng.sample(unions, min(6, len(unions)))
+    for index, union in enumerate(picked):
+        ancestors = list(
+            Organization.objects.filter(
+                path__in=[union.path[:n] for n in range(len(running.org.path), len(union.path), Organization.steplen)]
+            ).order_by("path")
+        )
+        chain = ancestors[::-1]  # the parent first, up to the organiser
+        mode = ProjectMode.CALL if index < 2 else ProjectMode.DECLARATION
+        competition = concluded if index == 5 else running
+        project = CompetitionProject(
+            competition=competition,
+            org=union,
+            mode=mode,
+            challenge=challenge if mode == ProjectMode.CALL else None,
+            title=f"{union.name.removesuffix('工会')}{PROJECT_TOPICS[index]}项目",
+            description="组织技术骨干攻关，明确目标、进度和参与职工。",
+            leader_name=rng.choice(["张建国", "李卫东", "王海燕", "陈志强", "刘春梅"]),
+            submitted_on=today - datetime.timedelta(days=20 - index),
+            current_org=running.org if mode == ProjectMode.CALL else chain[0],
+            created_by=admin,
+            is_demo=True,
+        )
+        reviews = [(union, ReviewAction.BID if mode == ProjectMode.CALL else ReviewAction.DECLARE, "提交申报")]
+        steps = {2: 1, 3: len(chain) - 1, 4: len(chain) - 1, 5: len(chain) - 1}.get(index, 0)
+        for level in range(steps):
+            reviews.append((chain[level], ReviewAction.RECOMMEND, "同意推荐"))
+            project.current_org = chain[level + 1]
+        if index in (1, 4, 5):
+            project.state = ProjectState.ACCEPTED
+            project.accepted_on = today - datetime.timedelta(days=3)
+            reviews.append((running.org, ReviewAction.ACCEPT, "同意立项"))
+        if index == 5:
+            project.state = ProjectState.COMPLETED
+            project.result = "单环成本降低6.2%，获评优胜项目。"
+            project.award = AwardGrade.FIRST
+            reviews.append((running.org, ReviewAction.COMPLETE, "一等奖"))
+        if index == 0:
+            project.state = ProjectState.REJECTED
+            reviews.append((running.org, ReviewAction.REJECT, "方案未达到榜单要求"))
+        project.save()
+        ProjectReview.objects.bulk_create(
+            [
+                ProjectReview(project=project, org=org, action=action, note=note, user=admin, user_name="演示")
+                for org, action, note in reviews
+            ]
+        )
+        count += 1
+    return count
+
+
+def _demo_entries(running, concluded, unions, admin, rng) -> int:
+    members = list(
+        Member.objects.filter(org__in=unions, status=MemberStatus.ACTIVE, is_demo=True)
+        .select_related("org")
+        .order_by("pk")[:400]
+    )
+    if not members:
+        return 0
+    picked = rng.sample(members, min(36, len(members)))
+    rows = []
+    team_union = picked[0].org
+    team = CompetitionTeam.objects.create(
+        competition=concluded,
+        org=team_union,
+        name=f"{team_union.name.removesuffix('工会')}攻坚队",
+        event="盾构施工",
+        rank=1,
+        award=AwardGrade.FIRST,
+        score=Decimal("95"),
+        created_by=admin,
+        is_demo=True,
+    )
+    for index, member in enumerate(picked):
+        competition = running if index % 2 else concluded
+        in_team = competition == concluded and member.org_id == team_union.pk
+        rank = index // 2 + 1
+        award = AWARDS[rank - 1] if competition == concluded and rank <= len(AWARDS) else ""
+        rows.append(
+            CompetitionParticipant(
+                competition=competition,
+                org=member.org,
+                member=member,
+                team=team if in_team else None,
+                event="电工" if competition == running else "施工",
+                score=Decimal(rng.randint(600, 990)) / 10 if competition == concluded or index < 10 else None,
+                rank=rank if competition == concluded else None,
+                award=award,
+                created_by=admin,
+                is_demo=True,
+            )
+        )
+    CompetitionParticipant.objects.bulk_create(rows)
+    return len(rows)

@@ -1,0 +1,33 @@
+"""The computed indicator sources the honours records answer (see gonghui/targets/sources.py).
+
+A competition counts as held (``competitions_held``) once launched, in the period of its start date, in the
+organising unit's subtree. Its participants (``competition_participants``) count in the entering unit's subtree,
+in the period of the competition's start date.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from gonghui.targets.sources import RecordSource, register
+
+HELD = ("running", "concluded")
+
+register(
+    RecordSource(
+        key="competitions_held",
+        model="honours.Competition",
+        date_field="start_date",
+        filter=Q(status__in=HELD),
+        records_page=("honours:competition_list", "within", "start_from", "start_to", "held=1"),
+    )
+)
+register(
+    RecordSource(
+        key="competition_participants",
+        model="honours.CompetitionParticipant",
+        date_field="competition__start_date",
+        filter=Q(competition__status__in=HELD),
+        records_page=("honours:participant_list", "within", "start_from", "start_to", "held=1"),
+    )
+)
