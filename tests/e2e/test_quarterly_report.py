@@ -17,7 +17,7 @@ YEAR, QUARTER = 2026, 3
 @pytest.fixture
 def planned(transactional_db):
     world = build_world()
-    stations = Indicator.objects.get(key="stations_built")
+    stations = Indicator.objects.get(key="union_social_workers")
     city_plan = Plan.objects.create(org=world.city, year=YEAR, title="市总年度计划")
     whole = Target.objects.create(
         plan=city_plan,
@@ -72,7 +72,7 @@ def test_submitted_report_moves_the_ranking_and_the_dashboard(browser, live_serv
         form.get_by_label("季度").select_option(str(QUARTER))
         form.get_by_role("button", name="填报本季度").click()
         district.wait_for_url("**/targets/reports/*/")
-        district.locator('input[name="value_stations_built"]').fill("8")
+        district.locator('input[name="value_union_social_workers"]').fill("8")
         district.get_by_label("工作亮点").fill("新建户外劳动者驿站 8 家。")
         district.once("dialog", lambda dialog: dialog.accept())
         district.get_by_role("button", name="报送").click()

@@ -39,10 +39,10 @@ def build_targets(world):
     wujin_plan = make_plan(world.wujin, due_days=10)
     for district in (world.wujin, world.tianning):
         give_target(city_plan, district, "members_recruited", 100)
-        give_target(city_plan, district, "stations_built", 20)
+        give_target(city_plan, district, "union_social_workers", 20)
         give_target(city_plan, district, "members_total", 500)
     give_target(wujin_plan, world.hutang, "members_recruited", 50)
-    give_target(wujin_plan, world.hutang, "stations_built", 10)
+    give_target(wujin_plan, world.hutang, "union_social_workers", 10)
     return world
 
 
@@ -64,7 +64,7 @@ def submit(user, report, **data) -> QuarterlyReport:
 def filed(user, org, quarter: int, *, stations, highlights: str = "推进有力", **values) -> QuarterlyReport:
     """Open, fill in and submit a report."""
     report = open_report(user, org, quarter)
-    return submit(user, report, highlights=highlights, values={"stations_built": stations, **values})
+    return submit(user, report, highlights=highlights, values={"union_social_workers": stations, **values})
 
 
 def value_of(report: QuarterlyReport, key: str):

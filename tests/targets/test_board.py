@@ -47,11 +47,11 @@ def plan(world, settings):
     wujin_plan = Plan.objects.create(org=world.wujin, year=2026, title="武进2026年计划")
     tianning_plan = Plan.objects.create(org=world.tianning, year=2026, title="天宁2026年计划")
     recruit = _target(city_plan, world.city, "members_recruited", 10, weight=60)
-    stations = _target(city_plan, world.city, "stations_built", 20, weight=40)
+    stations = _target(city_plan, world.city, "union_social_workers", 20, weight=40)
     _target(wujin_plan, world.wujin, "members_recruited", 4, assigned_by=world.city, parent=recruit)
-    _target(wujin_plan, world.wujin, "stations_built", 10, assigned_by=world.city, parent=stations)
+    _target(wujin_plan, world.wujin, "union_social_workers", 10, assigned_by=world.city, parent=stations)
     _target(tianning_plan, world.tianning, "members_recruited", 6, assigned_by=world.city, parent=recruit)
-    _target(tianning_plan, world.tianning, "stations_built", 10, assigned_by=world.city, parent=stations)
+    _target(tianning_plan, world.tianning, "union_social_workers", 10, assigned_by=world.city, parent=stations)
     # 武进 recruits 3 by Q3 (75% of 4), 天宁 recruits 2 (33% of 6)
     for serial, day in enumerate([D(2026, 2, 1), D(2026, 5, 1), D(2026, 8, 1)], start=1):
         add_member(world, world.wujin_union, name=f"武进{serial}", serial=serial, join_date=day)
@@ -66,7 +66,7 @@ def plan(world, settings):
         report = QuarterlyReport.objects.create(
             org=org, year=2026, quarter=quarter, status=status, due_date=D(2026, 10, 10)
         )
-        ReportValue.objects.create(report=report, indicator=Indicator.objects.get(key="stations_built"), value=value)
+        ReportValue.objects.create(report=report, indicator=Indicator.objects.get(key="union_social_workers"), value=value)
     return world
 
 
@@ -82,9 +82,9 @@ def test_board_reference_figures(plan):
     assert wujin.cells["members_recruited"].light == Light.GREEN  # 0.75 ≥ 0.7479
     assert tianning.cells["members_recruited"].completion == Decimal("0.3333")
     assert tianning.cells["members_recruited"].light == Light.RED  # 41 points behind
-    assert wujin.cells["stations_built"].actual == 8  # a draft does not count
-    assert tianning.cells["stations_built"].actual is None
-    assert tianning.cells["stations_built"].light == Light.NONE
+    assert wujin.cells["union_social_workers"].actual == 8  # a draft does not count
+    assert tianning.cells["union_social_workers"].actual is None
+    assert tianning.cells["union_social_workers"].light == Light.NONE
     assert board.own.cells["members_recruited"].actual == 5
     assert board.own.cells["members_recruited"].completion == Decimal("0.5000")
     # Assessment: 武进 60 × 0.75 + 40 × 0.8 = 77; 天宁 60 × 0.3333 + 0 = 20.00
@@ -92,7 +92,7 @@ def test_board_reference_figures(plan):
     assert wujin.score == Decimal("77.00") and wujin.rank == 1
     assert tianning.score == Decimal("20.00") and tianning.rank == 2
     assert board.indicator_ranks["members_recruited"] == {world.wujin.pk: 1, world.tianning.pk: 2}
-    assert board.weights == {"members_recruited": Decimal("60.00"), "stations_built": Decimal("40.00")}
+    assert board.weights == {"members_recruited": Decimal("60.00"), "union_social_workers": Decimal("40.00")}
     assert not board.weight_errors
     assert [cell.unit for cell in board.behind] == [world.tianning]
     assert "within=" in wujin.cells["members_recruited"].link

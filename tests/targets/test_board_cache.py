@@ -45,22 +45,22 @@ def test_a_repeated_read_is_a_cache_read(plan):
 def test_a_submitted_report_shows_at_once(plan):
     world = plan
     before = progress_board(world.city_admin, world.city, 2026, 3)
-    assert _row(before, world.tianning).cells["stations_built"].actual is None  # its Q3 report is a draft
+    assert _row(before, world.tianning).cells["union_social_workers"].actual is None  # its Q3 report is a draft
     report = QuarterlyReport.objects.get(org=world.tianning, year=2026, quarter=3)
     report.status = ReportStatus.SUBMITTED
     report.save()
     after = progress_board(world.city_admin, world.city, 2026, 3)
-    assert _row(after, world.tianning).cells["stations_built"].actual == 9
+    assert _row(after, world.tianning).cells["union_social_workers"].actual == 9
 
 
 def test_returning_a_report_through_the_service_shows_at_once(plan):
     world = plan
-    assert _row(progress_board(world.city_admin, world.city, 2026, 3), world.wujin).cells["stations_built"].actual == 8
+    assert _row(progress_board(world.city_admin, world.city, 2026, 3), world.wujin).cells["union_social_workers"].actual == 8
     report = QuarterlyReport.objects.get(org=world.wujin, year=2026, quarter=3)
     with actor(world.city_admin):
         services_reports.report_return(user=world.city_admin, report=report, comment="数据有误，请核实后重报。")
     board = progress_board(world.city_admin, world.city, 2026, 3)
-    assert _row(board, world.wujin).cells["stations_built"].actual == 4  # only the accepted Q1 counts now
+    assert _row(board, world.wujin).cells["union_social_workers"].actual == 4  # only the accepted Q1 counts now
 
 
 def test_a_changed_target_shows_at_once(plan):
@@ -184,7 +184,7 @@ def test_trend_matches_a_board_per_quarter(plan):
 def test_dashboard_page_shows_a_submitted_report_at_once(plan, client):
     world = plan
     client.force_login(world.city_admin)
-    url = f"{reverse('targets:dashboard')}?org={world.city.pk}&year=2026&quarter=3&indicator=stations_built"
+    url = f"{reverse('targets:dashboard')}?org={world.city.pk}&year=2026&quarter=3&indicator=union_social_workers"
     assert client.get(url).status_code == 200
     before = client.get(url).content.decode()
     report = QuarterlyReport.objects.get(org=world.tianning, year=2026, quarter=3)

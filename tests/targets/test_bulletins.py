@@ -47,11 +47,11 @@ def build_scenario(world) -> None:
     """
     plan = Plan.objects.create(org=world.city, year=2026, title="市总2026年计划", created_by=world.city_admin)
     _target(plan, world.city, "members_recruited", 4, weight=60)
-    _target(plan, world.city, "stations_built", 10, weight=40)
+    _target(plan, world.city, "union_social_workers", 10, weight=40)
     _target(plan, world.wujin, "members_recruited", 2)
-    _target(plan, world.wujin, "stations_built", 4)
+    _target(plan, world.wujin, "union_social_workers", 4)
     _target(plan, world.tianning, "members_recruited", 4)
-    _target(plan, world.tianning, "stations_built", 4)
+    _target(plan, world.tianning, "union_social_workers", 4)
     add_member(world, world.wujin_union, name="武进新会员", serial=1, join_date=D(2026, 3, 1))
     add_member(world, world.tianning_union, name="天宁新会员", serial=2, join_date=D(2026, 5, 1))
     with actor(world.wujin_admin):
@@ -59,7 +59,7 @@ def build_scenario(world) -> None:
         reports.report_submit(
             user=world.wujin_admin,
             report=report,
-            data={"values": {"stations_built": "4"}, "highlights": "驿站建设全部完成。"},
+            data={"values": {"union_social_workers": "4"}, "highlights": "驿站建设全部完成。"},
         )
     common = {"source": "assigned", "assigned_by": world.city, "created_by": world.city_admin}
     Task.objects.create(

@@ -57,7 +57,7 @@ def _report(org, quarter: int, value: int, indicator, *, submitted: datetime.dat
 def plan(world, settings):
     settings.TARGETS_FIGURES_MAX_LAG = 0
     recruited = Indicator.objects.get(key="members_recruited")
-    stations = Indicator.objects.get(key="stations_built")
+    stations = Indicator.objects.get(key="union_social_workers")
     city_plan = Plan.objects.create(org=world.city, year=YEAR, title="2026年目标任务")
     city_targets = {
         recruited: Target.objects.create(
@@ -227,7 +227,7 @@ def test_progress_matrix_with_drill_down_links(login, plan):
 
 def test_progress_per_indicator_ranking(login, plan):
     world = plan
-    body = login(world.city_admin).get(url("targets:progress", world.city, "indicator=stations_built")).content.decode()
+    body = login(world.city_admin).get(url("targets:progress", world.city, "indicator=union_social_workers")).content.decode()
     ranked = body[body.index("各下级单位按完成率排名") : body.index("各单位各指标完成情况")]
     rows = re.findall(r"<tr><td>(\d)</td><td><a [^>]+>([^<]+)</a>", ranked)
     assert rows == [("1", "天宁区总工会"), ("2", "武进区总工会")]
@@ -272,7 +272,7 @@ def test_ranking_shows_weight_errors(login, plan):
 def test_ranking_export(login, plan):
     world = plan
     rows = sheet(login(world.city_admin).get(url("targets:ranking", world.city, "export=xlsx")))
-    assert rows[0] == ["名次", "单位", "发展会员（权重60）", "新建/提升工会驿站(户外劳动者服务站点)（权重40）", "总分"]
+    assert rows[0] == ["名次", "单位", "发展会员（权重60）", "工会社会工作者（权重40）", "总分"]
     assert rows[1] == [1, "武进区总工会", 60, 10, 70]
     assert rows[2] == [2, "天宁区总工会", 15, 40, 55]
 
@@ -286,17 +286,17 @@ def test_api_progress_board(login, plan):
     assert response.status_code == 200, response.content
     data = response.json()
     assert data["org"]["id"] == world.city.pk
-    assert [ind["key"] for ind in data["indicators"]] == ["members_recruited", "stations_built"]
-    assert {ind["key"]: ind["weight"] for ind in data["indicators"]} == {"members_recruited": 60, "stations_built": 40}
+    assert [ind["key"] for ind in data["indicators"]] == ["members_recruited", "union_social_workers"]
+    assert {ind["key"]: ind["weight"] for ind in data["indicators"]} == {"members_recruited": 60, "union_social_workers": 40}
     own = {cell["indicator"]: cell for cell in data["own"]["cells"]}
     assert own["members_recruited"]["actual"] == 3 and own["members_recruited"]["light"] == "green"
-    assert own["stations_built"]["actual"] is None
+    assert own["union_social_workers"]["actual"] is None
     units = [(row["unit"]["id"], row["rank"], row["score"]) for row in data["units"]]
     assert units == [(world.wujin.pk, 1, 70), (world.tianning.pk, 2, 55)]
     tianning = {cell["indicator"]: cell for cell in data["units"][1]["cells"]}
     assert tianning["members_recruited"]["completion"] == 0.25
-    assert tianning["members_recruited"]["rank"] == 2 and tianning["stations_built"]["rank"] == 1
-    assert tianning["stations_built"]["link"].startswith(reverse("targets:report_list"))
+    assert tianning["members_recruited"]["rank"] == 2 and tianning["union_social_workers"]["rank"] == 1
+    assert tianning["union_social_workers"]["link"].startswith(reverse("targets:report_list"))
     assert tianning["members_recruited"]["link"].startswith(reverse("members:member_list"))
 
 

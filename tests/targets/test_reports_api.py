@@ -44,7 +44,7 @@ def test_detail_has_values_and_other_subtree_is_404(client, world, reports):
     assert response.status_code == 200
     values = {row["indicator_key"]: row for row in response.json()["values"]}
     assert values["members_recruited"]["is_computed"] and float(values["members_recruited"]["value"]) == 1
-    assert values["stations_built"]["value"] is None and not values["stations_built"]["is_computed"]
+    assert values["union_social_workers"]["value"] is None and not values["union_social_workers"]["is_computed"]
     assert client.get(f"/api/reports/{other.pk}", **auth).status_code == 404
 
 
@@ -53,8 +53,8 @@ def test_submit_reports_missing_values_then_submits(client, world, reports):
     auth = bearer(token_for(world.wujin_admin))
     response = client.post(f"/api/reports/{own.pk}/submit", **auth)
     assert response.status_code == 422
-    assert "新建/提升工会驿站" in response.json()["detail"] and "工作亮点" in response.json()["detail"]
-    save(world.wujin_admin, own, highlights="驿站建设提速", values={"stations_built": "2"})
+    assert "工会社会工作者" in response.json()["detail"] and "工作亮点" in response.json()["detail"]
+    save(world.wujin_admin, own, highlights="驿站建设提速", values={"union_social_workers": "2"})
     response = client.post(f"/api/reports/{own.pk}/submit", **auth)
     assert response.status_code == 200 and response.json()["status"] == ReportStatus.SUBMITTED
     assert client.post(f"/api/reports/{own.pk}/submit", **auth).status_code == 422  # already submitted

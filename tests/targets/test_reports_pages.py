@@ -105,7 +105,7 @@ def test_detail_shows_figures_with_records_link(login, world, reports):
     body = login(world.wujin_admin).get(own.get_absolute_url()).content.decode()
     assert "发展会员" in body and "查看明细" in body
     assert f"within={world.wujin.pk}" in body and "joined_from=2026-01-01" in body
-    assert 'name="value_stations_built"' in body
+    assert 'name="value_union_social_workers"' in body
     assert 'name="value_members_recruited"' not in body  # computed: read-only
 
 
@@ -121,24 +121,24 @@ def test_save_and_submit_through_the_page(login, world, reports, django_capture_
     own, _other = reports
     client = login(world.wujin_admin)
     url = own.get_absolute_url()
-    response = client.post(url, form_data(own, value_stations_built="abc"))
+    response = client.post(url, form_data(own, value_union_social_workers="abc"))
     assert response.status_code == 200 and "不是有效数字" in response.content.decode()
-    response = client.post(url, form_data(own, action="submit", value_stations_built=""))
+    response = client.post(url, form_data(own, action="submit", value_union_social_workers=""))
     assert response.status_code == 200
     body = response.content.decode()
     assert "以下指标尚未填写本季数值" in body and "请填写工作亮点后再报送" in body
     own.refresh_from_db()
     assert own.status == ReportStatus.DRAFT
-    response = client.post(url, form_data(own, value_stations_built="4", value_members_recruited="99"))
+    response = client.post(url, form_data(own, value_union_social_workers="4", value_members_recruited="99"))
     assert response.status_code == 302
-    assert value_of(own, "stations_built") == 4 and value_of(own, "members_recruited") == 2
+    assert value_of(own, "union_social_workers") == 4 and value_of(own, "members_recruited") == 2
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, form_data(own, action="submit", highlights="新建驿站 4 个"))
     assert response.status_code == 302
     own.refresh_from_db()
     assert own.status == ReportStatus.SUBMITTED
     body = client.get(url).content.decode()
-    assert 'name="value_stations_built"' not in body  # locked
+    assert 'name="value_union_social_workers"' not in body  # locked
     assert "审核通过" not in body  # a unit never reviews its own report
     # The computed YTD and completion: 2 of 100 members recruited.
     assert "2%" in body

@@ -71,11 +71,11 @@ def test_open_creates_the_draft_with_computed_figures_prefilled(joined):
     assert report.status == ReportStatus.DRAFT
     assert report.due_date == D(YEAR, 4, 15)  # the city's plan: 15 days after the quarter
     keys = list(report.values.values_list("indicator__key", flat=True))
-    assert keys == ["members_recruited", "members_total", "stations_built"]  # catalog order
+    assert keys == ["members_recruited", "members_total", "union_social_workers"]  # catalog order
     recruited = report.values.get(indicator__key="members_recruited")
     assert recruited.is_computed and recruited.value == 2  # joined within Q1
     assert value_of(report, "members_total") == 3  # stock: everyone up to the end of Q1
-    stations = report.values.get(indicator__key="stations_built")
+    stations = report.values.get(indicator__key="union_social_workers")
     assert not stations.is_computed and stations.value is None
     assert log_actions(report) == [ReportAction.CREATE]
     # Opening again returns the same report.
@@ -113,11 +113,11 @@ def test_save_rejects_bad_numbers_and_changes_nothing(targets, raw, message):
     world = targets
     report = open_report(world.wujin_admin, world.wujin, 1)
     with pytest.raises(ValidationError) as caught:
-        save(world.wujin_admin, report, highlights="新内容", values={"stations_built": raw})
-    assert message in " ".join(caught.value.message_dict["value_stations_built"])
+        save(world.wujin_admin, report, highlights="新内容", values={"union_social_workers": raw})
+    assert message in " ".join(caught.value.message_dict["value_union_social_workers"])
     report.refresh_from_db()
     assert report.highlights == ""
-    assert value_of(report, "stations_built") is None
+    assert value_of(report, "union_social_workers") is None
     assert log_actions(report) == [ReportAction.CREATE]
 
 
@@ -131,9 +131,9 @@ def test_rate_indicators_must_lie_between_0_and_100(targets):
     report = open_report(world.wujin_admin, world.wujin, 1)
     with pytest.raises(ValidationError, match="0 至 100"):
         save(world.wujin_admin, report, values={"coverage_rate": "120"})
-    report = save(world.wujin_admin, report, values={"coverage_rate": "85.5", "stations_built": "3"})
+    report = save(world.wujin_admin, report, values={"coverage_rate": "85.5", "union_social_workers": "3"})
     assert value_of(report, "coverage_rate") == Decimal("85.5")
-    assert value_of(report, "stations_built") == 3
+    assert value_of(report, "union_social_workers") == 3
 
 
 def test_computed_values_cannot_be_overridden_and_are_refreshed_on_save(joined):
@@ -144,12 +144,12 @@ def test_computed_values_cannot_be_overridden_and_are_refreshed_on_save(joined):
         world.wujin_admin,
         report,
         highlights="发展会员有新突破",
-        values={"members_recruited": "999", "stations_built": "4"},
-        notes={"stations_built": "新建 4 个驿站"},
+        values={"members_recruited": "999", "union_social_workers": "4"},
+        notes={"union_social_workers": "新建 4 个驿站"},
     )
     assert value_of(report, "members_recruited") == 3  # from the records, not the input
-    assert value_of(report, "stations_built") == 4
-    assert report.values.get(indicator__key="stations_built").note == "新建 4 个驿站"
+    assert value_of(report, "union_social_workers") == 4
+    assert report.values.get(indicator__key="union_social_workers").note == "新建 4 个驿站"
     assert report.highlights == "发展会员有新突破"
     assert log_actions(report) == [ReportAction.CREATE, ReportAction.SAVE]
 
@@ -170,7 +170,7 @@ def test_submit_lists_missing_values_and_requires_highlights(targets):
     with pytest.raises(ValidationError) as caught:
         submit(world.wujin_admin, report, problems="人手不足")
     errors = caught.value.message_dict
-    assert "新建/提升工会驿站(户外劳动者服务站点)" in errors["values"][0]
+    assert "工会社会工作者" in errors["values"][0]
     assert "发展会员" not in errors["values"][0]  # computed: never missing
     assert "工作亮点" in errors["highlights"][0]
     report.refresh_from_db()
@@ -181,7 +181,7 @@ def test_submit_freezes_figures_and_notifies_the_parent(joined, django_capture_o
     world = joined
     report = open_report(world.wujin_admin, world.wujin, 1)
     with django_capture_on_commit_callbacks(execute=True):
-        report = submit(world.wujin_admin, report, highlights="亮点", values={"stations_built": "5"})
+        report = submit(world.wujin_admin, report, highlights="亮点", values={"union_social_workers": "5"})
     assert report.status == ReportStatus.SUBMITTED
     assert report.submitted_by == world.wujin_admin and report.submitted_at is not None
     assert log_actions(report)[-1] == ReportAction.SUBMIT
@@ -207,9 +207,9 @@ def test_return_with_comment_then_edit_and_resubmit(targets):
     assert report.status == ReportStatus.RETURNED and report.review_comment == "驿站数与台账不符"
     assert report.log.get(action=ReportAction.RETURN).comment == "驿站数与台账不符"
     assert Message.objects.filter(recipient=world.wujin_admin, title__contains="退回").exists()
-    report = save(world.wujin_admin, report, values={"stations_built": "6"})
+    report = save(world.wujin_admin, report, values={"union_social_workers": "6"})
     report = submit(world.wujin_admin, report)
-    assert report.status == ReportStatus.SUBMITTED and value_of(report, "stations_built") == 6
+    assert report.status == ReportStatus.SUBMITTED and value_of(report, "union_social_workers") == 6
 
 
 def test_accept_locks_the_report(targets):
@@ -219,12 +219,12 @@ def test_accept_locks_the_report(targets):
         report = services.report_accept(user=world.city_admin, report=report, comment="同意")
     assert report.status == ReportStatus.ACCEPTED and report.reviewed_by == world.city_admin
     with pytest.raises(ValidationError, match="不能修改"):
-        save(world.wujin_admin, report, values={"stations_built": "9"})
+        save(world.wujin_admin, report, values={"union_social_workers": "9"})
     with pytest.raises(ValidationError, match="不能修改"):
         submit(world.wujin_admin, report)
     with actor(world.city_admin), pytest.raises(ValidationError, match="只有已报送的报表可以退回"):
         services.report_return(user=world.city_admin, report=report, comment="再看看")
-    assert value_of(report, "stations_built") == 5
+    assert value_of(report, "union_social_workers") == 5
 
 
 def test_reopen_needs_a_reason_and_is_logged(targets):
@@ -243,7 +243,7 @@ def test_reopen_needs_a_reason_and_is_logged(targets):
     assert entry.comment == "统计口径调整，需更正" and entry.user == world.city_admin
     change = ChangeLog.objects.filter(object_id=str(report.pk), content_type__model="quarterlyreport").first()
     assert change.before["status"] == ReportStatus.ACCEPTED and change.after["status"] == ReportStatus.RETURNED
-    save(world.wujin_admin, report, values={"stations_built": "7"})  # editable again
+    save(world.wujin_admin, report, values={"union_social_workers": "7"})  # editable again
 
 
 def test_a_unit_never_reviews_its_own_report(targets):
@@ -309,16 +309,16 @@ def test_reported_actuals_sum_cumulative_and_take_the_latest_level(joined):
         services.report_accept(user=world.city_admin, report=q1)
     filed(world.wujin_admin, world.wujin, 2, stations="7.5")
     q3 = open_report(world.wujin_admin, world.wujin, 3)
-    save(world.wujin_admin, q3, values={"stations_built": "100"})  # a draft does not count
+    save(world.wujin_admin, q3, values={"union_social_workers": "100"})  # a draft does not count
     units = [world.wujin, world.tianning]
 
     actuals = reported_actuals(units, YEAR, 3)
-    assert actuals[("stations_built", world.wujin.pk)] == Decimal("12.5")
+    assert actuals[("union_social_workers", world.wujin.pk)] == Decimal("12.5")
     assert actuals[("members_recruited", world.wujin.pk)] == 3  # 2 in Q1 + 1 in Q2
     assert actuals[("members_total", world.wujin.pk)] == 4  # stock: the Q2 level, not Q1 + Q2
     assert not any(unit_id == world.tianning.pk for _key, unit_id in actuals)
     first = reported_actuals(units, YEAR, 1)
-    assert first[("stations_built", world.wujin.pk)] == 5 and first[("members_total", world.wujin.pk)] == 3
+    assert first[("union_social_workers", world.wujin.pk)] == 5 and first[("members_total", world.wujin.pk)] == 3
 
 
 def test_computed_indicator_without_a_source_is_reported_by_hand(targets):
