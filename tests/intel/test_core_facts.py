@@ -89,6 +89,8 @@ def test_every_indicator_family_is_read(text, expected):
         "组织数百名劳模参加活动。",
         "作为一名劳模，他始终坚持在一线。",
         "力争每个县（市、区）至少建成1个职工服务中心。",
+        "开展职工文体活动20场，参与职工5000人次。",
+        "确定工资集体协商试点企业20家。",
     ],
 )
 def test_not_facts(text):
