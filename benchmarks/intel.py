@@ -8,7 +8,7 @@ documents (default 1,000) and times, on one core, in one process:
 - the floor: OpenCC t2s conversion of every document plus one bare regex scan for figures
   with a measure word — what any extractor of this kind pays at least.
 
-    .venv/bin/python benchmarks/intel.py [--docs 1000] [--repeat 3] [--corpus DIR]
+    .venv/bin/python benchmarks/intel.py [--docs 1000] [--repeat 5] [--corpus DIR]
 
 The best of ``--repeat`` runs is printed (the machine is shared; the best is the floor).
 """
@@ -57,7 +57,7 @@ def best_of(repeat: int, run) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=1000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "domain" / "dev-corpus")
     args = parser.parse_args()
     documents = load(args.corpus, args.docs)
