@@ -357,13 +357,17 @@ def extract_facts(body: str) -> list[dict]:
 _NUMERAL_RUN = re.compile(r"[\d零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]+")
 
 
+# What may follow a numeral run in a figure: a measure word, 余/多, a decimal point or separator.
+_AFTER_NUMERAL = frozenset({m[0] for m in MEASURES} | set("余多.,"))
+
+
 def _figures(scan: str) -> list[re.Match]:
     """Every figure followed by a measure word (numeral runs first: a quick character-class scan)."""
     found = []
     last_end = 0
     for run in _NUMERAL_RUN.finditer(scan):
         position = run.start()
-        if position < last_end:
+        if position < last_end or scan[run.end() : run.end() + 1] not in _AFTER_NUMERAL:
             continue
         match = FIGURE.match(scan, position)
         if match:
