@@ -354,11 +354,14 @@ def extract_facts(body: str) -> list[dict]:
     return _dedupe(facts)
 
 
-_NUMERAL_RUN = re.compile(r"[\d零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]+")
-
-
-# What may follow a numeral run in a figure: a measure word, 余/多, a decimal point or separator.
-_AFTER_NUMERAL = frozenset({m[0] for m in MEASURES} | set("余多.,"))
+# A numeral run that a measure word, 余/多, a decimal point or a separator follows: the places
+# where a figure may start (the lookahead keeps the scan in C; most runs are 一是, 二十大 …).
+_AFTER_NUMERAL = "".join(sorted({m[0] for m in MEASURES} | set("余多.,")))
+_NUMERAL_RUN = re.compile(
+    r"(?<![\d零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟])"
+    r"[\d零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]+"
+    rf"(?=[{re.escape(_AFTER_NUMERAL)}])"
+)
 
 
 def _figures(scan: str) -> list[re.Match]:
@@ -367,7 +370,7 @@ def _figures(scan: str) -> list[re.Match]:
     last_end = 0
     for run in _NUMERAL_RUN.finditer(scan):
         position = run.start()
-        if position < last_end or scan[run.end() : run.end() + 1] not in _AFTER_NUMERAL:
+        if position < last_end:
             continue
         match = FIGURE.match(scan, position)
         if match:
