@@ -1,7 +1,7 @@
 """Reading union reports: documents per second through gonghui.intel, against the floor.
 
 Repeats the dev corpus (../shared/domain/dev-corpus, or --corpus DIR) to at least --docs
-documents (default 1,000) and times, on one core, in one process:
+documents (default 1,000) and times, in one single-threaded process (one core):
 
 - the full pipeline, ``extract_bytes`` (decode, pinyin artifacts, script detection and
   conversion, cleaning, metadata, facts) — the goal is ≥ 200 docs/s;
