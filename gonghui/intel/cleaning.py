@@ -244,6 +244,8 @@ def _looks_like_title(line: str, rest: list[str]) -> bool:
 
 def _footerish(line: str) -> bool:
     """A site footer line (ICP record, copyright, 主办单位：…) in the middle of the page's end."""
+    if len(line) > 30 and line.endswith("。") and "版权" not in line and "ICP" not in line:
+        return False  # a sentence of the article
     return bool(_FOOTER_ANYWHERE.search(line))
 
 

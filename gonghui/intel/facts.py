@@ -42,7 +42,7 @@ MEASURES = {
     "位": ("人",),
     "户": ("户", "人"),
     "个": ("个", "家", "份", "项", "期"),
-    "家": ("个", "家", "份"),
+    "家": ("个", "家"),
     "所": ("个", "家"),
     "座": ("个",),
     "处": ("个",),
@@ -354,7 +354,14 @@ def extract_facts(body: str) -> list[dict]:
     return _dedupe(facts)
 
 
-_NUMERAL_RUN = re.compile(r"[\d零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]+")
+# A numeral run that a measure word, 余/多, a decimal point or a separator follows: the places
+# where a figure may start (the lookahead keeps the scan in C; most runs are 一是, 二十大 …).
+_AFTER_NUMERAL = "".join(sorted({m[0] for m in MEASURES} | set("余多.,")))
+_NUMERAL_RUN = re.compile(
+    r"(?<![\d零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟])"
+    r"[\d零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]+"
+    rf"(?=[{re.escape(_AFTER_NUMERAL)}])"
+)
 
 
 def _figures(scan: str) -> list[re.Match]:

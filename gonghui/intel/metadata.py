@@ -384,7 +384,7 @@ def find_date(
 
 
 _FOOTER_DATE_LABEL = re.compile(r"(?:发布|发表)(?:时间|日期)\s*[:：]?")
-_NOT_EVENT_AFTER = re.compile(r"\s*(?:前|以前|之前|起|以来|开始|截止|至|到|—|-|~|～|期间|以后|之后|后)")
+_NOT_EVENT_AFTER = re.compile(r"\s*(?:前|以前|之前|起|以来|开始|截止|期间|以后|之后|后)")
 _NOT_EVENT_BEFORE = re.compile(r"(?:截至|截止|自|从|到|至|出生|生于)\s*$")
 
 

@@ -94,7 +94,7 @@ def decode_html(data: bytes) -> str:
 def html_to_text(html: str) -> str:
     """The page's title and main text (trafilatura), as lines; our own line filters come later.
 
-    The title and the publication date are put in front as ordinary header lines, the way
+    The publication date and the title are put in front as ordinary header lines, the way
     they appear on a page, so metadata reads them like any other text.
     """
     import trafilatura
@@ -113,11 +113,12 @@ def html_to_text(html: str) -> str:
     data = document.as_dict() if hasattr(document, "as_dict") else dict(document)
     body = data.get("text") or ""
     head = []
-    if data.get("title"):
-        head.append(str(data["title"]).strip())
     date = data.get("date")
     if date and _date_in_page(html, str(date)):
+        # Above the title, so that the headline is still read from the page's own layout.
         head.append(f"发布日期:{date}")
+    if data.get("title"):
+        head.append(str(data["title"]).strip())
     return "\n".join([*head, body])
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gonghui.intel.catalog import load_catalog
 from gonghui.intel.facts import extract_facts
@@ -89,6 +91,8 @@ def test_every_indicator_family_is_read(text, expected):
         "组织数百名劳模参加活动。",
         "作为一名劳模，他始终坚持在一线。",
         "力争每个县（市、区）至少建成1个职工服务中心。",
+        "开展职工文体活动20场，参与职工5000人次。",
+        "确定工资集体协商试点企业20家。",
     ],
 )
 def test_not_facts(text):
@@ -310,3 +314,21 @@ def test_a_part_belongs_to_a_total_of_the_same_unit():
 
 def test_a_part_in_a_later_sentence_needs_the_total_right_before_it():
     assert pairs("全市建档困难职工637户。会议强调要做好工作。其中地方档260户。") == [("hardship_households", 637)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(
+        alphabet="慰问困难职工驿站工会其中累计计划将新建发展会员万亿余多近约以上人名个家户元件期，。、：“”0123456789一二三十百千两\n",
+        max_size=120,
+    )
+)
+def test_any_text_gives_well_formed_facts(text):
+    from gonghui.intel import extract_text
+
+    result = extract_text(text)
+    for fact in result["facts"]:
+        assert result["body"][fact["start"] : fact["end"]] == fact["evidence"]
+        assert fact["value"] > 0
+        assert fact["kind"] in ("actual", "target")
+        assert fact["unit"] == load_catalog()[fact["indicator"]]["unit"]

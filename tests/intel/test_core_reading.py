@@ -159,3 +159,21 @@ def test_unsupported_files_are_refused_clearly(data, name, message):
 
     with pytest.raises(UnreadableDocument, match=message):
         extract_bytes(data, name)
+
+
+def test_html_headline_comes_from_the_page_when_the_title_tag_is_the_site_name():
+    page = (
+        '<html><head><meta charset="utf-8"><title>南通市总工会</title></head><body>'
+        '<div class="nav"><a href="/">首页</a> | <a href="/a">工会要闻</a></div>'
+        "<h1>南通市总工会开展送温暖活动</h1>"
+        '<div class="info">发布时间：2024-01-26 来源：南通市总工会</div>'
+        '<div class="content"><p>1月25日，南通市总工会启动“两节”送温暖活动，慰问困难职工300人。</p>'
+        "<p>活动持续到春节前，覆盖全市各县区。</p></div></body></html>"
+    )
+    result = extract_bytes(page.encode(), "page.html")
+    assert (result["title"], result["date"], result["org"]) == (
+        "南通市总工会开展送温暖活动",
+        "2024-01-26",
+        "南通市总工会",
+    )
+    assert pairs(result) == [("relief_beneficiaries", 300)]
