@@ -197,6 +197,7 @@ class _BackendCpu:
         self.tag = f" {db_name} ".encode()
         self.first: dict[int, float] = {}
         self.last: dict[int, float] = {}
+        self.background: set[int] = set()  # autovacuum workers on this database
         self.sample(initial=True)
         self.done = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
@@ -206,7 +207,8 @@ class _BackendCpu:
         tick = os.sysconf("SC_CLK_TCK")
         for entry in Path("/proc").glob("[0-9]*"):
             try:
-                if self.tag not in (entry / "cmdline").read_bytes().replace(b"\0", b" ") + b" ":
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ") + b" "
+                if self.tag not in command:
                     continue
                 fields = (entry / "stat").read_text().rpartition(") ")[2].split()
             except OSError:
@@ -214,16 +216,21 @@ class _BackendCpu:
             pid, seconds = int(entry.name), (int(fields[11]) + int(fields[12])) / tick
             self.first.setdefault(pid, seconds if initial else 0.0)
             self.last[pid] = seconds
+            if b"autovacuum" in command:
+                self.background.add(pid)
 
     def run(self) -> None:
         while not self.done.wait(0.1):
             self.sample()
 
-    def stop(self) -> float:
+    def stop(self) -> tuple[float, float]:
+        """(the import's own connections, autovacuum workers on the database)."""
         self.done.set()
         self.thread.join()
         self.sample()
-        return sum(self.last[pid] - self.first[pid] for pid in self.last)
+        used = {pid: self.last[pid] - self.first[pid] for pid in self.last}
+        background = sum(used[pid] for pid in self.background)
+        return sum(used.values()) - background, background
 
 
 def _postgres_cpu() -> float | None:
@@ -425,7 +432,8 @@ def main() -> None:
         )
         server = f"{ours['server_cpu']:.1f} s" if ours["server_cpu"] is not None else "n/a (server not local)"
         print(
-            f"       CPU: Python {ours['cpu']:.1f} s, this database's backends {ours['backend_cpu']:.1f} s; "
+            f"       CPU: Python {ours['cpu']:.1f} s, this database's backends {ours['backend_cpu'][0]:.1f} s "
+            f"+ its autovacuum {ours['backend_cpu'][1]:.1f} s; "
             f"all PostgreSQL processes {server} (includes other databases' work on a shared machine)"
         )
         print(f"       load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
