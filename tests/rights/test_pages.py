@@ -359,7 +359,9 @@ def test_sources_count_the_records(world, records):
 def test_stats_page_counts_the_subtree_and_its_units(client, world, records):
     case = records["case"]
     services.case_dispatch(user=world.city_admin, case=case, to_org=world.wujin)
-    register(world, persons_count=12, received_by=world.tianning, user=world.tianning_admin)
+    register(
+        world, persons_count=12, received_by=world.tianning, user=world.tianning_admin, employer=world.tianning_employer
+    )
     client.force_login(world.city_admin)
     response = client.get(reverse("rights:case_stats"))
     by_unit = {row["unit"].name: row for row in response.context["by_unit"]}
