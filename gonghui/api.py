@@ -39,3 +39,11 @@ api.add_router("/", targets_dashboard_router)
 from gonghui.programmes.api_stations import router as programmes_stations_router  # noqa: E402
 
 api.add_router("/", programmes_stations_router)
+
+from gonghui.programmes.api_centres import router as programmes_centres_router  # noqa: E402
+
+api.add_router("/", programmes_centres_router)
+
+from gonghui.programmes.api_projects import router as programmes_projects_router  # noqa: E402
+
+api.add_router("/", programmes_projects_router)
