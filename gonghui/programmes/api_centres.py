@@ -5,15 +5,13 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from gonghui.core.api_utils import raise_api_error, require_permission
 from gonghui.core.querysets import get_restricted_or_404
-from gonghui.orgs.models import Organization
 from gonghui.programmes import services_centres
+from gonghui.programmes.common import api_payload
 from gonghui.programmes.models.centres import CenterKind, ConstructionStatus, ServiceCenter
 
 router = Router(tags=["职工服务阵地"])
@@ -71,18 +69,6 @@ class CenterFilter(FilterSchema):
     status: ConstructionStatus | None = None
 
 
-def _data(request, payload: dict) -> dict:
-    data = dict(payload)
-    if "org_id" in data:
-        pk = data.pop("org_id")
-        if pk is not None:
-            try:
-                data["org"] = get_restricted_or_404(Organization, request.user, "view", pk=pk)
-            except Http404:
-                raise HttpError(422, f"单位 {pk} 不存在或不在您的数据权限范围内。") from None
-    return data
-
-
 @router.get("/service-centres", response=list[CenterOut], summary="职工服务阵地列表")
 @paginate(PageNumberPagination)
 def list_centres(request, filters: Query[CenterFilter]):
@@ -99,7 +85,7 @@ def get_centre(request, pk: int):
 def create_centre(request, payload: CenterIn):
     require_permission(request, ServiceCenter, "add")
     try:
-        return Status(201, services_centres.center_create(user=request.user, data=_data(request, payload.dict())))
+        return Status(201, services_centres.center_create(user=request.user, data=api_payload(request, payload.dict())))
     except (ValidationError, PermissionDenied) as error:
         raise_api_error(error)
 
@@ -107,7 +93,7 @@ def create_centre(request, payload: CenterIn):
 @router.patch("/service-centres/{pk}", response=CenterOut, summary="修改职工服务阵地（如更新建设状态）")
 def update_centre(request, pk: int, payload: CenterPatch):
     center = get_restricted_or_404(ServiceCenter, request.user, "change", pk=pk)
-    data = _data(request, payload.dict(exclude_unset=True))
+    data = api_payload(request, payload.dict(exclude_unset=True))
     try:
         return services_centres.center_update(user=request.user, center=center, data=data)
     except (ValidationError, PermissionDenied) as error:

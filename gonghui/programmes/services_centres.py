@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from gonghui.core.querysets import ensure_in_scope
 from gonghui.core.services import assign_fields, fetch_for_update
-from gonghui.orgs.models import Organization, OrgStatus
+from gonghui.programmes.common import owning_union
 from gonghui.programmes.models.centres import ServiceCenter
 
 CENTER_FIELDS = (
@@ -25,19 +24,9 @@ CENTER_FIELDS = (
 )
 
 
-def _owner(user, org: Organization | None) -> Organization:
-    if org is None:
-        raise ValidationError({"org": "请选择所属工会。"})
-    if not Organization.objects.restrict(user, "view").filter(pk=org.pk).exists():
-        raise PermissionDenied("您无权为该单位登记阵地，请选择您管理范围内的工会。")
-    if org.status == OrgStatus.DISSOLVED:
-        raise ValidationError({"org": f"「{org}」已撤销，不能再登记阵地。"})
-    return org
-
-
 @transaction.atomic
 def center_create(*, user, data: dict) -> ServiceCenter:
-    center = ServiceCenter(created_by=user, org=_owner(user, data.get("org")))
+    center = ServiceCenter(created_by=user, org=owning_union(user, data.get("org"), "服务阵地"))
     assign_fields(center, CENTER_FIELDS, data, strip=True)
     center.full_clean()
     center.save()
@@ -50,7 +39,7 @@ def center_update(*, user, center: ServiceCenter, data: dict) -> ServiceCenter:
     center = fetch_for_update(ServiceCenter, user, "change", center.pk)
     center.snapshot()
     if "org" in data and data["org"] != center.org:
-        center.org = _owner(user, data["org"])
+        center.org = owning_union(user, data["org"], "服务阵地")
     assign_fields(center, CENTER_FIELDS, data, strip=True)
     center.full_clean()
     center.save()

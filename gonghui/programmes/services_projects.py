@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from gonghui.core.querysets import ensure_in_scope
 from gonghui.core.services import assign_fields, fetch_for_update
-from gonghui.orgs.models import Organization, OrgStatus
+from gonghui.programmes.common import owning_union
 from gonghui.programmes.models.projects import LivelihoodProject
 
 PROJECT_FIELDS = (
@@ -24,16 +24,6 @@ PROJECT_FIELDS = (
     "is_public",
     "sort",
 )
-
-
-def _owner(user, org: Organization | None) -> Organization:
-    if org is None:
-        raise ValidationError({"org": "请选择承诺实事的工会。"})
-    if not Organization.objects.restrict(user, "view").filter(pk=org.pk).exists():
-        raise PermissionDenied("您无权为该单位登记民生实事，请选择您管理范围内的工会。")
-    if org.status == OrgStatus.DISSOLVED:
-        raise ValidationError({"org": f"「{org}」已撤销。"})
-    return org
 
 
 def _save(project: LivelihoodProject) -> None:
@@ -53,7 +43,7 @@ def _save(project: LivelihoodProject) -> None:
 
 @transaction.atomic
 def project_create(*, user, data: dict) -> LivelihoodProject:
-    project = LivelihoodProject(created_by=user, org=_owner(user, data.get("org")))
+    project = LivelihoodProject(created_by=user, org=owning_union(user, data.get("org"), "民生实事"))
     assign_fields(project, PROJECT_FIELDS, data, strip=True)
     _save(project)
     ensure_in_scope(user, project, "add")
@@ -65,7 +55,7 @@ def project_update(*, user, project: LivelihoodProject, data: dict) -> Livelihoo
     project = fetch_for_update(LivelihoodProject, user, "change", project.pk)
     project.snapshot()
     if "org" in data and data["org"] != project.org:
-        project.org = _owner(user, data["org"])
+        project.org = owning_union(user, data["org"], "民生实事")
     assign_fields(project, PROJECT_FIELDS, data, strip=True)
     _save(project)
     ensure_in_scope(user, project, "change")
