@@ -51,3 +51,11 @@ api.add_router("/", rights_router)
 from gonghui.honours.api import router as honours_router  # noqa: E402
 
 api.add_router("/", honours_router)
+
+from gonghui.programmes.api_centres import router as programmes_centres_router  # noqa: E402
+
+api.add_router("/", programmes_centres_router)
+
+from gonghui.programmes.api_projects import router as programmes_projects_router  # noqa: E402
+
+api.add_router("/", programmes_projects_router)

@@ -22,7 +22,14 @@ def perms(model: str, actions: tuple[str, ...]) -> list[str]:
 
 
 # 服务阵地与民生实事 (gonghui.programmes)
-PROGRAMMES_MODELS = ("programmes.station", "programmes.stationphoto", "programmes.inspection", "programmes.usagereport")
+PROGRAMMES_MODELS = (
+    "programmes.station",
+    "programmes.stationphoto",
+    "programmes.inspection",
+    "programmes.usagereport",
+    "programmes.servicecenter",
+    "programmes.livelihoodproject",
+)
 PROGRAMMES_BUSINESS = tuple(name for model in PROGRAMMES_MODELS for name in perms(model, BUSINESS))
 PROGRAMMES_GRASSROOTS = tuple(name for model in PROGRAMMES_MODELS for name in perms(model, ("view", "add", "change")))
 PROGRAMMES_READ = tuple(name for model in PROGRAMMES_MODELS for name in perms(model, READ))

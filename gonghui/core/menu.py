@@ -61,6 +61,8 @@ MENU: list[tuple[str, list[Item]]] = [
             Item("工会驿站", "programmes:station_list", "programmes.Station"),
             Item("驿站地图", "programmes:station_map", "programmes.Station"),
             Item("巡查超期", "programmes:station_overdue", "programmes.Station"),
+            Item("职工服务阵地", "programmes:center_list", "programmes.ServiceCenter"),
+            Item("民生实事", "programmes:project_list", "programmes.LivelihoodProject"),
         ],
     ),
     (

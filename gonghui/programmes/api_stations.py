@@ -11,8 +11,8 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from gonghui.core.api_utils import raise_api_error, require_permission
 from gonghui.core.querysets import get_restricted_or_404
-from gonghui.orgs.models import Organization
 from gonghui.programmes import selectors_stations, services_stations
+from gonghui.programmes.common import api_payload
 from gonghui.programmes.models.stations import (
     FACILITY_BITS,
     BuildKind,
@@ -165,14 +165,7 @@ def _check_facilities(codes: list[str] | None) -> None:
 
 
 def _data(request, payload: dict) -> dict:
-    data = dict(payload)
-    if "org_id" in data:
-        pk = data.pop("org_id")
-        if pk is not None:
-            try:
-                data["org"] = get_restricted_or_404(Organization, request.user, "view", pk=pk)
-            except Http404:
-                raise HttpError(422, f"单位 {pk} 不存在或不在您的数据权限范围内。") from None
+    data = api_payload(request, payload)
     _check_facilities(data.get("facilities"))
     return data
 

@@ -65,6 +65,7 @@ class DemoProgrammesResult:
     stations: int = 0
     inspections: int = 0
     usage_reports: int = 0
+    projects: int = 0
     skipped: bool = False
 
 
@@ -81,6 +82,7 @@ def load_demo_programmes(*, seed: int = 2026, today: datetime.date | None = None
     city = Organization.objects.filter(code=CITY_CODE).first()
     if city is None or Station.objects.filter(is_demo=True).exists():
         result.skipped = True
+        result.projects = load_demo_projects(today=today)
         return result
     today = today or timezone.localdate()
     rng = random.Random(f"{seed}:programmes")
@@ -95,6 +97,7 @@ def load_demo_programmes(*, seed: int = 2026, today: datetime.date | None = None
         result.stations = len(stations)
         result.inspections = _inspections(stations, rng, today, admin)
         result.usage_reports = _usage(stations, rng, today, admin)
+        result.projects = load_demo_projects(today=today)
     return result
 
 
@@ -227,4 +230,49 @@ def _usage(stations, rng, today, admin) -> int:
                 )
             )
     UsageReport.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+#: the seeds' four public commitments: (title, target, unit, indicator, share of the target reported so far)
+PROJECTS = (
+    ("新建提升200家户外劳动者驿站", 200, "家", "stations_built", None),
+    ("为15万名职工提供大病互助保障", 150_000, "人", "mutual_aid_enrolled", 0.97),
+    ("为全市5万名一线职工赠送健康体检", 50_000, "人", "health_checks", 1.04),
+    ("提供就业岗位2800个", 2_800, "个", "jobs_offered", 0.88),
+)
+
+
+def load_demo_projects(*, today: datetime.date | None = None) -> int:
+    """The city's 民生实事 for this year: stations counted from the demo stations, the rest reported."""
+    from gonghui.programmes.models.projects import LivelihoodProject
+    from gonghui.targets.models import Indicator
+
+    city = Organization.objects.filter(code=CITY_CODE).first()
+    today = today or timezone.localdate()
+    if city is None or LivelihoodProject.objects.filter(org=city, year=today.year).exists():
+        return 0
+    admin = User.objects.filter(username="city_admin").first()
+    indicators = {i.key: i for i in Indicator.objects.filter(key__in=[p[3] for p in PROJECTS])}
+    reported_on = today - datetime.timedelta(days=3)
+    share_of_year = (today - datetime.date(today.year, 1, 1)).days / 365
+    rows = [
+        LivelihoodProject(
+            org=city,
+            year=today.year,
+            title=title,
+            target_value=Decimal(target),
+            unit=unit,
+            deadline=datetime.date(today.year, 12, 31),
+            indicator=indicators.get(key),
+            reported_value=None if share is None else Decimal(round(target * share * share_of_year)),
+            reported_on=None if share is None else reported_on,
+            department="权益保障部" if index % 2 else "经济技术部",
+            description=f"{today.year}年市政府民生实事项目：{title}。",
+            sort=index,
+            created_by=admin,
+            is_demo=True,
+        )
+        for index, (title, target, unit, key, share) in enumerate(PROJECTS, start=1)
+    ]
+    LivelihoodProject.objects.bulk_create(rows)
     return len(rows)

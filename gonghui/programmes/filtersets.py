@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from gonghui.orgs.models import Organization
+from gonghui.programmes.models.centres import CenterKind, ConstructionStatus, ServiceCenter
 from gonghui.programmes.models.stations import FACILITIES, BuildKind, HostType, StarRating, Station, StationStatus
 from gonghui.programmes.selectors_stations import with_facilities
 
@@ -49,3 +50,20 @@ class StationFilterSet(WithinMixin):
         if not value:
             return queryset
         return queryset.filter(status=StationStatus.OPERATING, next_inspection_due__lt=datetime.date.today())
+
+
+class ServiceCenterFilterSet(WithinMixin):
+    q = django_filters.CharFilter(method="search", label="名称/地址")
+    kind = django_filters.ChoiceFilter(choices=CenterKind.choices, label="类型", empty_label="全部")
+    status = django_filters.ChoiceFilter(choices=ConstructionStatus.choices, label="建设状态", empty_label="全部")
+    completed_from = django_filters.DateFilter(
+        field_name="completed_on", lookup_expr="gte", label="建成从", widget=DATE
+    )
+    completed_to = django_filters.DateFilter(field_name="completed_on", lookup_expr="lte", label="至", widget=DATE)
+
+    class Meta:
+        model = ServiceCenter
+        fields = ["q", "kind", "status"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(address__icontains=value))

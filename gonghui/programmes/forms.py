@@ -4,6 +4,8 @@ from django import forms
 
 from gonghui.core.forms import ScopedModelForm
 from gonghui.orgs.models import Organization, OrgStatus
+from gonghui.programmes.models.centres import ServiceCenter
+from gonghui.programmes.models.projects import LivelihoodProject
 from gonghui.programmes.models.stations import (
     CHECKLIST,
     FACILITIES,
@@ -13,7 +15,10 @@ from gonghui.programmes.models.stations import (
     StationPhoto,
     UsageReport,
 )
+from gonghui.programmes.services_centres import CENTER_FIELDS
+from gonghui.programmes.services_projects import PROJECT_FIELDS
 from gonghui.programmes.services_stations import INSPECTION_FIELDS, STATION_FIELDS
+from gonghui.targets.models import Indicator
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -88,3 +93,45 @@ class UsageReportForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+class ServiceCenterForm(ScopedModelForm):
+    org = forms.ModelChoiceField(queryset=Organization.objects.none(), label="所属工会")
+
+    class Meta:
+        model = ServiceCenter
+        fields = ["org", *CENTER_FIELDS]
+        widgets = {"started_on": DATE, "completed_on": DATE, "transferred_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = Organization.objects.restrict(self.user, "view").exclude(
+            status=OrgStatus.DISSOLVED
+        )
+
+    def _post_clean(self):
+        pass
+
+
+class LivelihoodProjectForm(ScopedModelForm):
+    org = forms.ModelChoiceField(queryset=Organization.objects.none(), label="承诺单位")
+
+    class Meta:
+        model = LivelihoodProject
+        fields = ["org", *PROJECT_FIELDS]
+        widgets = {"deadline": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = Organization.objects.restrict(self.user, "view").exclude(
+            status=OrgStatus.DISSOLVED
+        )
+        self.fields["indicator"].queryset = Indicator.objects.filter(is_active=True)
+
+    def _post_clean(self):
+        pass
+
+
+class ProjectReportForm(forms.Form):
+    reported_value = forms.DecimalField(label="完成数", min_value=0, max_digits=14, decimal_places=2)
+    reported_on = forms.DateField(label="截至日期", widget=DATE)

@@ -17,6 +17,14 @@ SOURCES: tuple[RecordSource, ...] = (
         filter=Q(status__in=("operating", "suspended"), built_on__isnull=False),
         records_page=STATION_PAGE,
     ),
+    # 职工服务中心/职工之家/…: counted when built (建成, including those whose assets have since been transferred).
+    RecordSource(
+        key="service_centers_built",
+        model="programmes.ServiceCenter",
+        date_field="completed_on",
+        filter=Q(status__in=("completed", "asset_transferred"), completed_on__isnull=False),
+        records_page=("programmes:center_list", "within", "completed_from", "completed_to", ""),
+    ),
 )
 
 for _source in SOURCES:

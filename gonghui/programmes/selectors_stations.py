@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,8 +18,9 @@ from gonghui.programmes.models.stations import (
     facility_mask,
 )
 
-#: radii (metres) the nearest-station search widens through before it scans everything
-SEARCH_RADII = (1_000, 3_000, 8_000, 20_000, 50_000, 150_000, 500_000)
+#: the nearest-station search starts with this radius (metres) and widens by the density it finds
+FIRST_RADIUS_M = 3_000
+MAX_RADIUS_M = 2_000_000
 
 
 def stations_for(user, action: str = "view") -> QuerySet[Station]:
@@ -62,28 +64,35 @@ def nearest(
     """The ``limit`` stations of ``queryset`` nearest to a point, nearest first.
 
     Widens a bounding box (answered by the (wgs_lat, wgs_lng) index) until it holds ``limit`` stations within
-    the box's inscribed radius, so the answer is exact, not just "the ones in the box".
+    the box's inscribed circle, so the answer is exact, not just "the ones in the box": anything outside the
+    circle is farther than everything inside it.
     """
     lat, lng = geo.to_wgs84(lat, lng, coord_system)
-    radii = [r for r in SEARCH_RADII if max_distance_m is None or r < max_distance_m]
-    if max_distance_m is not None:
-        radii.append(max_distance_m)
-    else:
-        radii.append(None)  # the whole queryset, as a last resort
+    radius = FIRST_RADIUS_M if max_distance_m is None else min(FIRST_RADIUS_M, max_distance_m)
     found: list[tuple[float, int]] = []
-    for radius in radii:
-        candidates = queryset
-        if radius is not None:
-            min_lat, max_lat, min_lng, max_lng = geo.bounding_box(lat, lng, radius)
-            candidates = queryset.filter(wgs_lat__range=(min_lat, max_lat), wgs_lng__range=(min_lng, max_lng))
+    while True:
+        min_lat, max_lat, min_lng, max_lng = geo.bounding_box(lat, lng, radius)
+        candidates = queryset.filter(wgs_lat__range=(min_lat, max_lat), wgs_lng__range=(min_lng, max_lng))
         # Only ids and positions cross the wire; the few winners are loaded whole afterwards.
         found = []
         for pk, station_lat, station_lng in candidates.values_list("pk", "wgs_lat", "wgs_lng").order_by():
             distance = geo.distance_m(lat, lng, station_lat, station_lng)
-            if radius is None or distance <= radius:
+            if distance <= radius:
                 found.append((distance, pk))
-        if len(found) >= limit:
+        capped = max_distance_m is not None and radius >= max_distance_m
+        if len(found) >= limit or capped or radius >= MAX_RADIUS_M:
             break
+        # Widen straight to the radius the density seen so far says will hold ``limit`` stations (with room).
+        growth = math.sqrt(limit / max(len(found), 1)) * 1.5
+        radius = min(radius * max(growth, 2.0), MAX_RADIUS_M)
+        if max_distance_m is not None:
+            radius = min(radius, max_distance_m)
+    if len(found) < limit and max_distance_m is None and radius >= MAX_RADIUS_M:
+        # Fewer than ``limit`` within 2,000 km: the rest of the queryset is farther still; rank all of it.
+        found = [
+            (geo.distance_m(lat, lng, station_lat, station_lng), pk)
+            for pk, station_lat, station_lng in queryset.values_list("pk", "wgs_lat", "wgs_lng").order_by()
+        ]
     found.sort()
     winners = found[:limit]
     stations = queryset.in_bulk([pk for _distance, pk in winners])

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from gonghui.core.querysets import ensure_in_scope
 from gonghui.core.services import assign_fields, fetch_for_update
-from gonghui.orgs.models import Organization, OrgStatus
+from gonghui.programmes.common import owning_union
 from gonghui.programmes.models.stations import (
     CHECKLIST,
     Inspection,
@@ -45,16 +45,6 @@ STATION_FIELDS = (
 INSPECTION_FIELDS = ("inspected_on", "inspector", "result", "issues_found", "fix_deadline")
 
 
-def _check_owner(user, org: Organization | None, action: str) -> Organization:
-    if org is None:
-        raise ValidationError({"org": "请选择驿站所属的工会。"})
-    if not Organization.objects.restrict(user, "view").filter(pk=org.pk).exists():
-        raise PermissionDenied("您无权为该单位登记驿站，请选择您管理范围内的工会。")
-    if org.status == OrgStatus.DISSOLVED:
-        raise ValidationError({"org": f"「{org}」已撤销，不能再登记驿站。"})
-    return org
-
-
 def _degrees(value) -> Decimal | None:
     """Coordinates to the six decimals stored (about 0.1 m): a phone's float has many more."""
     if value is None or value == "":
@@ -78,7 +68,7 @@ def _apply(station: Station, data: dict) -> None:
 @transaction.atomic
 def station_create(*, user, data: dict) -> Station:
     station = Station(created_by=user)
-    station.org = _check_owner(user, data.get("org"), "add")
+    station.org = owning_union(user, data.get("org"), "驿站")
     _apply(station, data)
     station.full_clean()
     station.sync_derived()
@@ -92,7 +82,7 @@ def station_update(*, user, station: Station, data: dict) -> Station:
     station = fetch_for_update(Station, user, "change", station.pk)
     station.snapshot()
     if "org" in data and data["org"] != station.org:
-        station.org = _check_owner(user, data["org"], "change")
+        station.org = owning_union(user, data["org"], "驿站")
         # Its inspections and usage follow it, so the new owner's scope sees the whole history.
         Inspection.objects.filter(station=station).update(org=station.org)
         UsageReport.objects.filter(station=station).update(org=station.org)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.html import format_html
 
+from gonghui.programmes.models.centres import ServiceCenter
 from gonghui.programmes.models.stations import Inspection, Station
 
 
@@ -81,4 +82,27 @@ class FixOverdueTable(tables.Table):
         model = Inspection
         fields = ("station", "org", "inspected_on", "inspector", "result", "issues_found", "fix_deadline")
         order_by = ("fix_deadline",)
+        attrs = {"class": "table"}
+
+
+class ServiceCenterTable(tables.Table):
+    name = tables.Column(linkify=True, verbose_name="名称")
+    org = tables.Column(verbose_name="所属工会", order_by=("org__path",))
+
+    class Meta:
+        model = ServiceCenter
+        fields = (
+            "name",
+            "kind",
+            "org",
+            "address",
+            "status",
+            "started_on",
+            "completed_on",
+            "transferred_on",
+            "floor_area",
+            "investment",
+            "progress_note",
+        )
+        order_by = ("name",)
         attrs = {"class": "table"}

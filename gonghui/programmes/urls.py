@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gonghui.programmes import views_stations
+from gonghui.programmes import views_centres, views_projects, views_stations
 
 app_name = "programmes"
 
@@ -24,10 +24,22 @@ urlpatterns = [
     path("stations/<int:pk>/photos/add/", views_stations.photo_add, name="photo_add"),
     path("stations/<int:pk>/photos/<int:photo_pk>/", views_stations.photo_file, name="photo_file"),
     path("stations/<int:pk>/photos/<int:photo_pk>/delete/", views_stations.photo_delete, name="photo_delete"),
+    path("projects/", views_projects.project_list, name="project_list"),
+    path("projects/add/", views_projects.ProjectEditView.as_view(), name="project_add"),
+    path("projects/<int:pk>/", views_projects.project_detail, name="project_detail"),
+    path("projects/<int:pk>/edit/", views_projects.ProjectEditView.as_view(), name="project_edit"),
+    path("projects/<int:pk>/delete/", views_projects.ProjectDeleteView.as_view(), name="project_delete"),
+    path("projects/<int:pk>/report/", views_projects.project_report, name="project_report"),
+    path("centres/", views_centres.CenterListView.as_view(), name="center_list"),
+    path("centres/add/", views_centres.CenterEditView.as_view(), name="center_add"),
+    path("centres/<int:pk>/", views_centres.center_detail, name="center_detail"),
+    path("centres/<int:pk>/edit/", views_centres.CenterEditView.as_view(), name="center_edit"),
+    path("centres/<int:pk>/delete/", views_centres.CenterDeleteView.as_view(), name="center_delete"),
 ]
 
 public_urlpatterns = [
     path("nearby/", views_stations.nearby, name="station_nearby"),
+    path("livelihood/<str:code>/", views_projects.public_progress, name="livelihood_public"),
 ]
 
-PUBLIC_NAMES = {"station_nearby"}
+PUBLIC_NAMES = {"station_nearby", "livelihood_public"}

@@ -5,7 +5,8 @@ import pytest
 from gonghui.orgs.demo import load_demo
 from gonghui.orgs.models import Organization
 from gonghui.programmes.demo import load_demo_programmes
-from gonghui.programmes.models import Inspection, Station, StationStatus, UsageReport
+from gonghui.programmes.models import Inspection, LivelihoodProject, Station, StationStatus, UsageReport
+from gonghui.programmes.selectors_projects import progress_list
 from gonghui.targets import sources
 from gonghui.utilities.periods import Period
 
@@ -30,3 +31,8 @@ def test_demo_stations_are_believable_and_idempotent():
     city = Organization.objects.get(code="GH320400")
     built = sources.value("stations_built", city, Period.year_of(today.year))
     assert built > 0
+    # the seeds' four projects; the stations one counts the demo stations live
+    rows = progress_list(LivelihoodProject.objects.filter(org=city, year=today.year))
+    assert len(rows) == 4 and result.projects == 4
+    stations_row = next(row for row in rows if row.computed)
+    assert stations_row.actual == built

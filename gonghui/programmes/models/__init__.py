@@ -1,5 +1,7 @@
 """Programme models, one module per area: stations (驿站), centres (职工服务中心), projects (民生实事)."""
 
+from gonghui.programmes.models.centres import BUILT_STATUSES, CenterKind, ConstructionStatus, ServiceCenter
+from gonghui.programmes.models.projects import LivelihoodProject
 from gonghui.programmes.models.stations import (
     CHECKLIST,
     FACILITIES,
@@ -16,13 +18,18 @@ from gonghui.programmes.models.stations import (
 )
 
 __all__ = [
+    "BUILT_STATUSES",
     "CHECKLIST",
     "FACILITIES",
     "BuildKind",
+    "CenterKind",
+    "ConstructionStatus",
     "CoordSystem",
     "HostType",
     "Inspection",
     "InspectionResult",
+    "LivelihoodProject",
+    "ServiceCenter",
     "StarRating",
     "Station",
     "StationPhoto",

@@ -70,7 +70,7 @@ class Command(BaseCommand):
         if not programmes.skipped:
             self.stdout.write(
                 f"服务阵地：工会驿站 {programmes.stations} 个，巡查 {programmes.inspections} 次，"
-                f"使用月报 {programmes.usage_reports} 条"
+                f"使用月报 {programmes.usage_reports} 条；民生实事 {programmes.projects} 项"
             )
         if not targets.skipped:
             self.stdout.write(
