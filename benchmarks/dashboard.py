@@ -429,7 +429,9 @@ def naive_figures(city, districts) -> dict:
 
 
 def measure(city, user, repeat: int, naive_repeat: int) -> None:
+    from django.db import connection
     from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from gonghui.orgs.models import Organization
@@ -468,6 +470,11 @@ def measure(city, user, repeat: int, naive_repeat: int) -> None:
     )
     report("ours, warm: board + quarter_trend", timed(data_path, repeat))
     page_p95 = report("ours, warm: dashboard page (test client, full stack)", timed(lambda: client.get(page), repeat))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(page)
+    database_ms = sum(float(query["time"]) for query in queries.captured_queries) * 1000
+    statements = len(queries.captured_queries)
+    print(f"one warm dashboard page: {statements} SQL statements, {database_ms:.0f} ms in the database")
     naive_p95 = report(
         "naive: ORM count over each subtree", timed(lambda: naive_figures(city, districts), naive_repeat)
     )

@@ -70,50 +70,22 @@ def build(unions: int) -> None:
     counties = ["320402", "320404", "320411", "320412", "320413", "320481", "320471"]
     towns_per_county = 15
     per_town = max(1, unions // (len(counties) * towns_per_county))
-    city = Organization.objects.add_root(
-        instance=Organization(name="常州市总工会", code="C", org_type="federation", level="city", region_code="320400")
-    )
+    city = Organization.objects.add_root(instance=Organization(
+        name="常州市总工会", code="C", org_type="federation", level="city", region_code="320400"))
     rows: list[Organization] = []
     path_of = Organization._get_path
     for ci, region in enumerate(counties, start=1):
         county_path = path_of(city.path, 2, ci)
-        rows.append(
-            Organization(
-                name=f"县区总工会{ci}",
-                code=f"C{ci}",
-                org_type="federation",
-                level="county",
-                region_code=region,
-                path=county_path,
-                depth=2,
-                numchild=towns_per_county,
-            )
-        )
+        rows.append(Organization(name=f"县区总工会{ci}", code=f"C{ci}", org_type="federation", level="county",
+                                 region_code=region, path=county_path, depth=2, numchild=towns_per_county))
         for ti in range(1, towns_per_county + 1):
             town_path = path_of(county_path, 3, ti)
-            rows.append(
-                Organization(
-                    name=f"镇街工会{ci}-{ti}",
-                    code=f"C{ci}T{ti}",
-                    org_type="town",
-                    region_code=region,
-                    path=town_path,
-                    depth=3,
-                    numchild=per_town,
-                )
-            )
+            rows.append(Organization(name=f"镇街工会{ci}-{ti}", code=f"C{ci}T{ti}", org_type="town",
+                                     region_code=region, path=town_path, depth=3, numchild=per_town))
             for gi in range(1, per_town + 1):
-                rows.append(
-                    Organization(
-                        name=f"基层工会{ci}-{ti}-{gi}",
-                        code=f"C{ci}T{ti}G{gi}",
-                        org_type="grassroots",
-                        region_code=region,
-                        path=path_of(town_path, 4, gi),
-                        depth=4,
-                        numchild=0,
-                    )
-                )
+                rows.append(Organization(name=f"基层工会{ci}-{ti}-{gi}", code=f"C{ci}T{ti}G{gi}",
+                                         org_type="grassroots", region_code=region,
+                                         path=path_of(town_path, 4, gi), depth=4, numchild=0))
     Organization.objects.bulk_create(rows, batch_size=2000)
     Organization.objects.filter(pk=city.pk).update(numchild=len(counties))
     employers = []
@@ -122,28 +94,16 @@ def build(unions: int) -> None:
         for _ in range(3):
             serial += 1
             body = f"91320400MA{serial:07d}"
-            employers.append(
-                Employer(
-                    name=f"单位{serial}",
-                    uscc=body + uscc_check_char(body),
-                    ownership="private",
-                    industry="C",
-                    staff_count=100,
-                    women_count=30,
-                    region_code=union.region_code,
-                    org_id=union.pk,
-                    union_id=union.pk,
-                )
-            )
+            employers.append(Employer(name=f"单位{serial}", uscc=body + uscc_check_char(body), ownership="private",
+                                      industry="C", staff_count=100, women_count=30, region_code=union.region_code,
+                                      org_id=union.pk, union_id=union.pk))
     Employer.objects.bulk_create(employers, batch_size=5000)
     admin = Role.objects.get(code="union_admin")
     User.objects.create_user("bench_city", password="x", org=city, must_change_password=False).roles.add(admin)
     county = Organization.objects.get(code="C4")
     User.objects.create_user("bench_county", password="x", org=county, must_change_password=False).roles.add(admin)
-    print(
-        f"built {Organization.objects.count():,} organisations and {len(employers):,} employers "
-        f"in {time.perf_counter() - started:.1f} s"
-    )
+    print(f"built {Organization.objects.count():,} organisations and {len(employers):,} employers "
+          f"in {time.perf_counter() - started:.1f} s")
 
 
 def measure(repeat: int) -> None:

@@ -220,6 +220,11 @@ JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 2)
 TARGETS_FIGURES_MAX_LAG = env_int("TARGETS_FIGURES_MAX_LAG", 60)
 # A year whose last rebuild took longer than this (milliseconds) is rebuilt by the job worker, not a page.
 TARGETS_FIGURES_SYNC_MS = env_int("TARGETS_FIGURES_SYNC_MS", 3000)
+# Progress boards and dashboards are cached under a version of their inputs (targets.board_cache) for at
+# most this long (seconds); 0 turns the cache off. Any change to the inputs shows at once either way.
+TARGETS_BOARD_CACHE_SECONDS = env_int("TARGETS_BOARD_CACHE_SECONDS", 900)
+# The job worker sends the day's supervision-task reminders from this hour (local time) on.
+TARGETS_REMINDER_HOUR = env_int("TARGETS_REMINDER_HOUR", 8)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

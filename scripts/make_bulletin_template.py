@@ -75,7 +75,20 @@ def paragraph_style(document, name: str, *, east_asia: str, size: float, **optio
     return style
 
 
+def set_language(document, language: str = "zh-CN") -> None:
+    """The document's language (docDefaults): Word's proofing, and the Simplified Chinese glyph forms a
+    viewer without 仿宋/黑体 falls back to (LibreOffice otherwise picks a Japanese CJK face)."""
+    r_pr = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = r_pr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        r_pr.append(lang)
+    for attribute in ("w:val", "w:eastAsia"):
+        lang.set(qn(attribute), language)
+
+
 def add_styles(document) -> None:
+    set_language(document)
     normal = document.styles["Normal"]
     set_fonts(normal, FANGSONG)
     normal.font.size = Pt(16)
@@ -89,9 +102,16 @@ def add_styles(document) -> None:
     )  # fmt: skip
     paragraph_style(document, "通报-一级标题", east_asia=HEI, size=16, indent=Pt(32), line=Pt(28), keep_with_next=True)
     paragraph_style(document, "通报-正文", east_asia=FANGSONG, size=16, indent=Pt(32), line=Pt(28))
+    # the closing requirements keep with the signature, so the 落款 never stands alone on a page
+    paragraph_style(
+        document, "通报-结尾", east_asia=FANGSONG, size=16, indent=Pt(32), line=Pt(28), keep_with_next=True
+    )
     paragraph_style(document, "通报-图", east_asia=FANGSONG, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, before=Pt(6))
-    paragraph_style(document, "通报-表格", east_asia=SONG, size=11, align=WD_ALIGN_PARAGRAPH.CENTER)
-    paragraph_style(document, "通报-落款", east_asia=FANGSONG, size=16, align=WD_ALIGN_PARAGRAPH.RIGHT, line=Pt(28))
+    paragraph_style(document, "通报-表格", east_asia=SONG, size=10.5, align=WD_ALIGN_PARAGRAPH.CENTER)  # 五号
+    paragraph_style(
+        document, "通报-落款", east_asia=FANGSONG, size=16, align=WD_ALIGN_PARAGRAPH.RIGHT, line=Pt(28),
+        keep_with_next=True,
+    )  # fmt: skip
     paragraph_style(document, "通报-标记", east_asia=FANGSONG, size=10)  # holds {%p %} tags; removed on render
 
 
@@ -143,6 +163,18 @@ def shade(cell, fill: str) -> None:
     tc_pr.append(shading)
 
 
+def set_grid(table, widths_mm: list[float], *, fixed: bool) -> None:
+    """Column widths in the table grid as well as on the cells: LibreOffice and Word with a fixed layout
+    take them from the grid, which python-docx otherwise fills with equal columns."""
+    grid = table._tbl.tblGrid
+    for column, width in zip(grid.findall(qn("w:gridCol")), widths_mm, strict=True):
+        column.set(qn("w:w"), str(int(Mm(width).twips)))
+    if fixed:
+        layout = OxmlElement("w:tblLayout")
+        layout.set(qn("w:type"), "fixed")
+        table._tbl.tblPr.append(layout)
+
+
 def repeat_as_header(row) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
@@ -169,6 +201,10 @@ def loop_table(document, columns: list[tuple[str, float, str]], loop: str, *, he
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     header, opening, data, closing = table.rows
     repeat_as_header(header)
+    # No "row may not break across pages" (w:cantSplit): after a heading kept with its table, LibreOffice
+    # then drops every row that does not fit on the heading's page.
+    # A table whose columns a {%tc %} loop adds or removes keeps Word's autofit: docxtpl rescales its grid.
+    set_grid(table, [width for _title, width, _content in columns], fixed=not any("{%tc" in c[0] for c in columns))
     for index, (title, width, content) in enumerate(columns):
         for row in table.rows:
             row.cells[index].width = Mm(width)
@@ -224,12 +260,12 @@ def add_content(document) -> None:
         "indicators",
         [
             ("指标", 40, "{{ line.name }}"),
-            ("计量单位", 16, "{{ line.unit }}"),
-            ("年度目标", 22, "{{ line.target }}"),
-            ("完成数", 22, "{{ line.actual }}"),
-            ("完成率", 20, "{{ line.completion }}"),
-            ("序时进度", 20, "{{ line.expected }}"),
-            ("进度状态", 16, "{% cellbg line.light_fill %}{{ line.light_label }}"),
+            ("计量单位", 20, "{{ line.unit }}"),
+            ("年度目标", 20, "{{ line.target }}"),
+            ("完成数", 20, "{{ line.actual }}"),
+            ("完成率", 17, "{{ line.completion }}"),
+            ("序时进度", 19, "{{ line.expected }}"),
+            ("进度状态", 20, "{% cellbg line.light_fill %}{{ line.light_label }}"),
         ],
         "line in indicators",
         "本季度无指标完成数据。",
@@ -258,12 +294,12 @@ def add_content(document) -> None:
         document,
         "behind",
         [
-            ("单位", 38, "{{ line.unit }}"),
-            ("指标", 36, "{{ line.indicator }}"),
-            ("完成率", 20, "{{ line.completion }}"),
-            ("序时进度", 20, "{{ line.expected }}"),
-            ("落后", 24, "{{ line.gap }}"),
-            ("进度状态", 18, "{% cellbg line.light_fill %}{{ line.light_label }}"),
+            ("单位", 34, "{{ line.unit }}"),
+            ("指标", 38, "{{ line.indicator }}"),
+            ("完成率", 17, "{{ line.completion }}"),
+            ("序时进度", 19, "{{ line.expected }}"),
+            ("落后", 28, "{{ line.gap }}"),
+            ("进度状态", 20, "{% cellbg line.light_fill %}{{ line.light_label }}"),
         ],
         "line in behind",
         "本季度无进度滞后单位。",
@@ -276,8 +312,8 @@ def add_content(document) -> None:
         [
             ("督办事项", 54, "{{ task.title }}"),
             ("牵头单位", 34, "{{ task.lead_unit }}"),
-            ("办结时限", 28, "{{ task.deadline }}"),
-            ("逾期天数", 18, "{{ task.days_overdue }}"),
+            ("办结时限", 26, "{{ task.deadline }}"),
+            ("逾期天数", 20, "{{ task.days_overdue }}"),
             ("办理状态", 22, "{{ task.state }}"),
         ],
         "task in overdue_tasks",
@@ -286,13 +322,13 @@ def add_content(document) -> None:
 
     heading(document, "六、下步要求")
     tag(document, "{%p for item in requirements %}")
-    body(document, "{{ item.number }}{{ item.text }}")
+    document.add_paragraph("{{ item.number }}{{ item.text }}", style="通报-结尾")
     tag(document, "{%p endfor %}")
     tag(document, "{%p if not requirements %}")
-    body(document, "本期无下步要求。")
+    document.add_paragraph("本期无下步要求。", style="通报-结尾")
     tag(document, "{%p endif %}")
 
-    document.add_paragraph("", style="通报-正文")
+    document.add_paragraph("", style="通报-结尾")
     document.add_paragraph("{{ org_name }}", style="通报-落款")
     document.add_paragraph("{{ issue_date }}", style="通报-落款")
 

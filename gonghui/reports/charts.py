@@ -164,12 +164,15 @@ def ranking_chart(ranking: Sequence[RankingLine]) -> bytes | None:
         scores = [float(line.score) for line in ranking]
         positions = range(len(ranking))
         bars = axes.bar(positions, scores, width=0.6, color=BAR_COLOUR)
-        rotate = len(ranking) > 8
+        # Names side by side need about one character width each at 9 pt; rotate them when they would meet.
+        characters = sum(len(line.unit) for line in ranking) + 2 * len(ranking)
+        rotate = len(ranking) > 8 or characters * 9 / 72 > WIDTH_INCHES * 0.85
         axes.set_xticks(
             positions,
             labels=[line.unit for line in ranking],
-            rotation=45 if rotate else 0,
+            rotation=30 if rotate else 0,
             ha="right" if rotate else "center",
+            rotation_mode="anchor",
             fontsize=8 if rotate else 9,
         )
         axes.bar_label(bars, labels=[score_text(line.score) for line in ranking], fontsize=7, padding=2)

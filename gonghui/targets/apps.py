@@ -15,4 +15,8 @@ class TargetsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_indicators, sender=self, dispatch_uid="gonghui.sync_builtin_indicators")
+        from gonghui.jobs import periodic
         from gonghui.targets import signals  # noqa: F401
+        from gonghui.targets.tasks import enqueue_task_reminders
+
+        periodic.register("targets.task_reminders", enqueue_task_reminders)

@@ -2,7 +2,7 @@
 
 A leader's dashboard is read far more often than its inputs change, so a repeated view should be a cache
 read, not a recomputation. An entry is keyed by what the caller asked for (organisation, year, quarter, the
-day it is computed at) and by the user's data scope on targets, organisations and reports (two users who see the
+day it is computed at) and by the user's data scope on targets, organisations, reports and tasks (two users who see the
 same units share it). It is stored together with a *version* of everything the board is computed from,
 read back in one SQL statement on every view and compared before the entry is used:
 
@@ -10,6 +10,7 @@ read back in one SQL statement on every view and compared before the entry is us
   or moved unit);
 - the organisation's plan for the year (its progress and scoring settings);
 - the targets in the organisation's subtree for the year (a new, changed or removed one);
+- the supervision tasks in the subtree (the dashboard's overdue list);
 - the quarterly reports of those units for the year (every submission, acceptance, return and reopening saves the
   report, and its values cannot change while it counts);
 - the indicator catalog (the change log of ``Indicator``: names, kinds, composite weights);
@@ -39,7 +40,7 @@ from gonghui.core.models import ChangeLog
 from gonghui.core.querysets import scope_q
 from gonghui.orgs.models import Organization
 from gonghui.targets import figures
-from gonghui.targets.models import FigureRefresh, Indicator, Plan, QuarterlyReport, Target
+from gonghui.targets.models import FigureRefresh, Indicator, Plan, QuarterlyReport, Target, Task
 
 T = TypeVar("T")
 PREFIX = "targets:board:v1:"
@@ -56,6 +57,14 @@ def _aggregate(queryset: QuerySet, function: str, field: str) -> Subquery:
 
 def version(org: Organization, year: int) -> tuple:
     """Everything the board of ``org`` for ``year`` is computed from, as one row read in one statement."""
+    return _read(org, year)[0]
+
+
+def _read(org: Organization, year: int) -> tuple[tuple, bool]:
+    """(the version, whether the year's figures are current) — ``figures.ensure_fresh``'s test, read in
+    the same statement so that a warm view needs no query of its own for it."""
+    from gonghui.members.models import MembershipEvent
+
     # The units a board shows are the organisation and its direct sub-units with targets, and the
     # dashboard's late-report list every unit below with targets: reach them from the year's targets (few)
     # rather than the organisation's subtree (a city's is every union in it).
@@ -65,6 +74,7 @@ def version(org: Organization, year: int) -> tuple:
         "plan": Plan.objects.filter(org=org, year=year),
         "targets": targets,
         "reports": QuarterlyReport.objects.filter(org__in=targets.values("org_id"), year=year),
+        "tasks": Task.objects.filter(org__path__subtree=org.path),
     }
     columns: dict[str, Any] = {}
     for name, queryset in stamped.items():
@@ -74,9 +84,20 @@ def version(org: Organization, year: int) -> tuple:
     # The change log only grows: its count of indicator changes moves with every edit of the catalog (a
     # MAX(id) here would walk the whole log backwards on PostgreSQL when indicators rarely change).
     columns["catalog"] = _aggregate(ChangeLog.objects.filter(content_type=indicator_type), "COUNT", "pk")
-    columns["figures"] = _aggregate(FigureRefresh.objects.filter(pk=year), "MAX", "refreshed_at")
-    row = Organization.objects.filter(pk=org.pk).annotate(**columns).values_list(*columns).first()
-    return tuple(_text(value) for value in row or ())  # the figures' refresh time comes last
+    marker = FigureRefresh.objects.filter(pk=year)
+    columns["figures"] = _aggregate(marker, "MAX", "refreshed_at")
+    freshness = {
+        "stale": Subquery(marker.values("stale")[:1]),
+        "watermark": Subquery(marker.values("event_watermark")[:1]),
+        "events": _aggregate(MembershipEvent.objects.all(), "MAX", "pk"),
+    }
+    row = Organization.objects.filter(pk=org.pk).annotate(**columns, **freshness).values_list(*columns, *freshness)
+    found = row.first()
+    if found is None:
+        return (), False
+    stamps, (stale, watermark, events) = found[: len(columns)], found[len(columns) :]
+    current = stale is False and watermark == (events or 0)
+    return tuple(_text(value) for value in stamps), current  # the figures' refresh time comes last
 
 
 def _text(value) -> str:
@@ -85,7 +106,7 @@ def _text(value) -> str:
 
 def _scope(user) -> str:
     """The user's data scope on what the board reads: users who see the same units share entries."""
-    return repr(tuple(scope_q(user, model, "view") for model in (Target, Organization, QuarterlyReport)))
+    return repr(tuple(scope_q(user, model, "view") for model in (Target, Organization, QuarterlyReport, Task)))
 
 
 def _key(parts: tuple, user) -> str:
@@ -109,11 +130,14 @@ def fetch(
         return build()[0]
     key = _key(parts, user)
     entry = cache.get(key)
-    if entry is not None and entry[1]:
-        figures.ensure_fresh(year)  # a stale year is rebuilt (or queued) before the version is read
     # The version is read before building: a write that lands while we build leaves an older version
     # stored, so the next read rebuilds instead of serving the write's absence.
-    current = version(org, year)
+    current, figures_current = _read(org, year)
+    if entry is not None and entry[1] and not figures_current:
+        # An entry that read computed figures: let stale ones be rebuilt (or queued) first, exactly as an
+        # uncached read would, and compare with the version after that.
+        figures.ensure_fresh(year)
+        current, _current = _read(org, year)
     if entry is not None and entry[0] == current:
         return entry[2]
     value, refreshed = build()

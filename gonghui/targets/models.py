@@ -79,6 +79,8 @@ class Indicator(ChangeLoggedModel):
 
     class Meta:
         ordering = ["sort", "pk"]
+        # export as for business data: the built-in roles name targets.export_indicator (accounts.roles)
+        default_permissions = ("add", "change", "delete", "view", "export")
         verbose_name = verbose_name_plural = "工作指标"
 
     def __str__(self) -> str:

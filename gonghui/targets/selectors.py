@@ -333,12 +333,23 @@ def _build_board(
     return board, refreshed
 
 
+@dataclass
+class Dashboard:
+    board: Board
+    trend: dict[str, list]
+    #: every unit below with targets and its report state for the quarter (``late_and_missing``)
+    report_states: list
+    #: overdue supervision tasks in the subtree, most overdue first, at most ``tasks_shown``
+    overdue_tasks: list
+
+
 def dashboard_data(
-    user, org: Organization, year: int, quarter: int, *, today: datetime.date | None = None
-) -> tuple[Board, dict[str, list], list]:
-    """The dashboard's board, the trend of its indicators and the units' report states for the quarter
-    (``selectors_reports.late_and_missing``), cached as one entry (one version read)."""
+    user, org: Organization, year: int, quarter: int, *, today: datetime.date | None = None, tasks_shown: int = 50
+) -> Dashboard:
+    """Everything the dashboard shows, cached as one entry (one version read)."""
+    from gonghui.targets.models import Task
     from gonghui.targets.selectors_reports import late_and_missing
+    from gonghui.targets.selectors_tasks import overdue_q
 
     today = today or timezone.localdate()
     as_of = as_of_for(year, quarter, today)
@@ -347,9 +358,16 @@ def dashboard_data(
         board, refreshed = _build_board(user, org, year, quarter, as_of, own_only=False)
         trend, trend_refreshed = _build_trend(user, org, year, board.indicators, today)
         states = late_and_missing(user, org, year, quarter, today) if board.indicators else []
-        return (board, trend, states), refreshed or trend_refreshed
+        tasks = (
+            Task.objects.restrict(user, "view")
+            .filter(overdue_q(today), org__path__subtree=org.path)
+            .select_related("org")
+            .order_by("deadline", "pk")
+        )
+        return Dashboard(board, trend, states, list(tasks[:tasks_shown])), refreshed or trend_refreshed
 
-    return board_cache.fetch(("dashboard", org.pk, year, quarter, today.isoformat()), user, org, year, build)
+    parts = ("dashboard", org.pk, year, quarter, today.isoformat(), tasks_shown)
+    return board_cache.fetch(parts, user, org, year, build)
 
 
 def quarter_trend(user, org: Organization, year: int, indicators: Sequence[Indicator]) -> dict[str, list]:

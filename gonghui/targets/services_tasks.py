@@ -544,3 +544,33 @@ def task_send_reminder(*, task: Task, today: datetime.date) -> Reminder:
             category=MessageCategory.WARNING,
         )
     return Reminder(sent=True, overdue=bool(overdue), messages=count)
+
+
+class ReminderRun(NamedTuple):
+    reminded: int
+    overdue: int
+    messages: int
+    skipped: int
+
+    @property
+    def text(self) -> str:
+        return (
+            f"提醒督办事项 {self.reminded} 项（其中已超期 {self.overdue} 项），"
+            f"发送站内消息 {self.messages} 条；今天已提醒过而跳过 {self.skipped} 项。"
+        )
+
+
+def tasks_send_reminders(*, today: datetime.date) -> ReminderRun:
+    """The day's reminders for every task due soon or overdue (``task_send_reminder`` each, in its own
+    transaction): run by ``manage.py task_reminders`` and daily by the job worker. A second run on the
+    same day sends nothing new."""
+    reminded = overdue = messages = skipped = 0
+    for task in list(selectors.tasks_to_remind(today)):
+        result = task_send_reminder(task=task, today=today)
+        if not result.sent:
+            skipped += 1
+            continue
+        reminded += 1
+        overdue += int(result.overdue)
+        messages += result.messages
+    return ReminderRun(reminded, overdue, messages, skipped)

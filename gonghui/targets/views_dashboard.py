@@ -25,9 +25,8 @@ from gonghui.core.middleware import mark_operation
 from gonghui.core.querysets import can, get_restricted_or_404
 from gonghui.orgs.models import Organization
 from gonghui.targets import progress, selectors
-from gonghui.targets.models import Plan, Target, Task
+from gonghui.targets.models import Plan, Target
 from gonghui.targets.selectors import Board, Cell, UnitRow
-from gonghui.targets.selectors_tasks import overdue_q
 
 HUNDRED = Decimal(100)
 NO_PERMISSION = "您没有此功能的权限，请联系安全管理员分配角色。"
@@ -229,13 +228,7 @@ def _export_response(request, headers: list[str], rows: list[list], title: str, 
 # --- dashboard ---------------------------------------------------------------------------------------------
 
 
-def _overdue_tasks(user, org: Organization, today: datetime.date) -> list[dict]:
-    tasks = (
-        Task.objects.restrict(user, "view")
-        .filter(overdue_q(today), org__path__startswith=org.path)
-        .select_related("org")
-        .order_by("deadline", "pk")
-    )
+def _overdue_tasks(tasks, today: datetime.date) -> list[dict]:
     return [
         {
             "task": task,
@@ -243,7 +236,7 @@ def _overdue_tasks(user, org: Organization, today: datetime.date) -> list[dict]:
             "days": (today - task.deadline).days,
             "url": _url("targets:task_detail", task.pk),
         }
-        for task in tasks[:TASKS_SHOWN]
+        for task in tasks
     ]
 
 
@@ -290,11 +283,14 @@ def dashboard(request):
     """工作看板: the organisation's key figures, its sub-units compared, and what needs attention."""
     _require(request.user, Plan)
     choice = choose(request)
-    board, trend, states = selectors.dashboard_data(request.user, choice.org, choice.year, choice.quarter)
+    today = timezone.localdate()
+    data = selectors.dashboard_data(
+        request.user, choice.org, choice.year, choice.quarter, today=today, tasks_shown=TASKS_SHOWN
+    )
+    board = data.board
     context = _base_context(request, choice, board, "工作看板", "targets:dashboard")
     context["empty_text"] = NO_TARGETS
-    today = timezone.localdate()
-    context["tasks"] = _overdue_tasks(request.user, choice.org, today)
+    context["tasks"] = _overdue_tasks(data.overdue_tasks, today)
     context["tasks_url"] = _url("targets:task_overdue")
     context["reports_url"] = _url("targets:report_overdue")
     if board.indicators:
@@ -304,8 +300,8 @@ def dashboard(request):
             key_figures=cell_views(board.own, choice),
             units=[_unit_line(row, indicator, choice) for row in board.units],
             behind=[_behind_line(cell, choice) for cell in board.behind],
-            reports=_late_reports(states),
-            charts={"bars": _bar_chart(board, indicator, choice), "trend": _trend_chart(board, trend)},
+            reports=_late_reports(data.report_states),
+            charts={"bars": _bar_chart(board, indicator, choice), "trend": _trend_chart(board, data.trend)},
             progress_url=page_url("targets:progress", choice),
             ranking_url=page_url("targets:ranking", choice),
         )

@@ -144,3 +144,40 @@ def test_demo_targets_tell_a_story():
         "reported",
         "closed",
     }
+
+
+def test_composite_indicator_is_the_weighted_completion_of_its_components(plan):
+    """综合型指标: no figure of its own; the weighted average of its components' completion, renormalised
+    over the components that have one, in the board, the trend and the ranking, and never in a report."""
+    from gonghui.core.context import actor
+    from gonghui.targets import services
+    from gonghui.targets.selectors import quarter_trend
+    from gonghui.targets.services_reports import report_indicators
+
+    world = plan
+    with actor(world.sysadmin):
+        composite = services.indicator_create(
+            user=world.sysadmin,
+            data={
+                "key": "service_index",
+                "name": "服务综合指数",
+                "unit": "%",
+                "category": "综合",
+                "kind": "composite",
+                "components": [{"key": "members_recruited", "weight": 60}, {"key": "stations_built", "weight": 40}],
+            },
+        )
+    whole = _target(Plan.objects.get(org=world.city), world.city, "service_index", 100)
+    for org in (world.wujin, world.tianning):
+        _target(Plan.objects.get(org=org), org, "service_index", 100, assigned_by=world.city, parent=whole)
+    board = progress_board(world.city_admin, world.city, 2026, 3)
+    cells = {row.unit: row.cells["service_index"] for row in board.units}
+    # 武进: recruited 3/4 = 75%, stations 8/10 = 80% → 0.6 × 75 + 0.4 × 80 = 77%
+    assert cells[world.wujin].completion == Decimal("0.7700") and cells[world.wujin].actual is None
+    # 天宁: recruited 2/6 = 33.33%, stations only in a draft → the recruited part alone
+    assert cells[world.tianning].completion == Decimal("0.3333")
+    assert cells[world.tianning].light == Light.RED
+    # the city's own: recruited 5/10 = 50%; stations are reported per unit and the city filed no report
+    assert board.own.cells["service_index"].completion == Decimal("0.5000")
+    assert quarter_trend(world.city_admin, world.city, 2026, board.indicators)["service_index"][2] == Decimal("0.5")
+    assert composite not in report_indicators(world.wujin, 2026)

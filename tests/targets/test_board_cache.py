@@ -161,7 +161,8 @@ def test_the_cache_can_be_turned_off(plan, settings):
 
 def test_dashboard_data_agrees_with_board_and_trend(plan):
     world = plan
-    board, trend, _states = dashboard_data(world.city_admin, world.city, 2026, 3)
+    data = dashboard_data(world.city_admin, world.city, 2026, 3)
+    board, trend = data.board, data.trend
     alone = progress_board(world.city_admin, world.city, 2026, 3)
     assert [(row.unit, row.score, row.rank) for row in board.units] == [
         (row.unit, row.score, row.rank) for row in alone.units

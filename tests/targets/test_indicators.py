@@ -148,6 +148,19 @@ def test_list_search_filter_and_export(client, world):
     assert "新建基层工会" in names and "职工体检" not in names
 
 
+def test_export_needs_the_export_permission(client, world):
+    """Reading the catalog is not exporting it: a grassroots chair sees the list without an export link."""
+    client.force_login(world.chair)
+    page = client.get(reverse("targets:indicator_list"))
+    assert page.status_code == 200 and "export=xlsx" not in page.content.decode()
+    assert client.get(reverse("targets:indicator_list") + "?export=xlsx").status_code == 403
+    client.force_login(world.city_admin)  # 工会管理员 may export
+    page = client.get(reverse("targets:indicator_list"))
+    assert "export=xlsx" in page.content.decode()
+    response = client.get(reverse("targets:indicator_list") + "?export=xlsx")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
 def test_list_without_permission_is_403(client, world):
     client.force_login(world.nobody)
     assert client.get(reverse("targets:indicator_list")).status_code == 403

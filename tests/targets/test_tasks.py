@@ -391,6 +391,32 @@ def test_reminders_skip_reported_and_closed_tasks(world, lead):
     assert not task.notes.filter(kind=TaskNoteKind.URGE).exists()
 
 
+def test_the_job_worker_sends_the_reminders_each_morning(world, lead):
+    """No cron: every worker's sweep calls the periodic hooks; from 8 o'clock the day's run is queued once."""
+    import datetime
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from gonghui.jobs import periodic
+    from gonghui.targets.tasks import enqueue_task_reminders, send_task_reminders
+
+    soon = make_task(world, title="临期事项", deadline=days(3))
+    assert periodic.registered()["targets.task_reminders"] is enqueue_task_reminders
+    dawn = timezone.make_aware(datetime.datetime.combine(today(), datetime.time(6, 30)))
+    queued = DBTaskResult.objects.filter(task_path="gonghui.targets.tasks.send_task_reminders")
+    periodic.run_due(dawn)
+    assert not queued.exists()  # too early
+    periodic.run_due(dawn.replace(hour=8))
+    periodic.run_due(dawn.replace(hour=9))  # the sweep runs every minute: still one run a day
+    assert queued.count() == 1 and queued.get().args_kwargs["args"] == [today().isoformat()]
+    assert "提醒督办事项 1 项" in send_task_reminders.call(today().isoformat())
+    assert Message.objects.filter(recipient=lead, title=f"督办提醒：{soon.title}").count() == 1
+    assert "提醒督办事项 0 项" in send_task_reminders.call(today().isoformat())  # a second worker's run
+    periodic.run_due(dawn.replace(hour=8) + datetime.timedelta(days=1))
+    assert queued.count() == 2
+
+
 def test_reminders_reject_a_bad_date(world):
     with pytest.raises(CommandError, match="格式不对"):
         call_command("task_reminders", "--today", "2026-13-01")

@@ -2,7 +2,8 @@
 
 Takes every ``db_worker`` option (``--batch``, ``--max-tasks``, ``--queue-name``, …). Before
 it starts, and then every ``JOB_RECOVER_INTERVAL`` seconds (60) in a background thread, it runs
-``job_recover``: jobs whose worker died are re-queued (or failed after JOB_MAX_ATTEMPTS runs).
+``job_recover``: jobs whose worker died are re-queued (or failed after JOB_MAX_ATTEMPTS runs); and the
+periodic hooks of ``gonghui.jobs.periodic`` (e.g. the daily supervision-task reminders).
 Start as many as you like on as many machines as you like; they share the queue.
 """
 
@@ -17,6 +18,7 @@ from django.db import DatabaseError, connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from gonghui.jobs import periodic
 from gonghui.jobs.services import job_recover
 
 logger = logging.getLogger("gonghui.jobs")
@@ -27,6 +29,7 @@ def _sweep() -> None:
         job_recover()
     except DatabaseError:
         logger.exception("job recovery sweep failed; it will run again")
+    periodic.run_due()  # daily work the apps registered (gonghui.jobs.periodic)
 
 
 def _sweep_forever(stop: threading.Event, interval: float) -> None:

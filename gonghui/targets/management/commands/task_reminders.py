@@ -1,8 +1,10 @@
 """``manage.py task_reminders [--today YYYY-MM-DD]``: remind lead units of supervision tasks due soon or overdue.
 
-Run once a day (cron or a scheduler). Each active task (立项交办 / 已接收 / 推进中) due within 3 days gets one
-system reminder a day: a 催办 note "系统提醒（日期）：…" and a site message to the lead unit's users; an overdue
-task also messages the assigning unit's users. Running it again on the same day sends nothing new.
+The job worker (``manage.py jobs_worker``) runs the same reminders every morning by itself (see
+``gonghui.targets.tasks.enqueue_task_reminders``); this command is for a run by hand. Each active task
+(立项交办 / 已接收 / 推进中) due within 3 days gets one system reminder a day: a 催办 note "系统提醒（日期）：…"
+and a site message to the lead unit's users; an overdue task also messages the assigning unit's users.
+Running it again on the same day sends nothing new.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from gonghui.targets import selectors_tasks as selectors
 from gonghui.targets import services_tasks as services
 
 
@@ -24,19 +25,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         today = self._today(options.get("today"))
-        reminded = overdue = messages = skipped = 0
-        for task in list(selectors.tasks_to_remind(today)):
-            result = services.task_send_reminder(task=task, today=today)
-            if not result.sent:
-                skipped += 1
-                continue
-            reminded += 1
-            overdue += int(result.overdue)
-            messages += result.messages
-        self.stdout.write(
-            f"{today:%Y-%m-%d}：提醒督办事项 {reminded} 项（其中已超期 {overdue} 项），"
-            f"发送站内消息 {messages} 条；今天已提醒过而跳过 {skipped} 项。"
-        )
+        run = services.tasks_send_reminders(today=today)
+        self.stdout.write(f"{today:%Y-%m-%d}：{run.text}")
 
     @staticmethod
     def _today(value: str | None) -> datetime.date:
