@@ -5,6 +5,7 @@ The core of this package imports no Django: it is a library and a command
 shared/domain/EXTRACTION.md.
 """
 
-from gonghui.intel.extract import extract_bytes, extract_file, extract_text, load_catalog
+from gonghui.intel.extract import body_segments, extract_bytes, extract_file, extract_text, load_catalog
+from gonghui.intel.reading import UnreadableDocument
 
-__all__ = ["extract_bytes", "extract_file", "extract_text", "load_catalog"]
+__all__ = ["UnreadableDocument", "body_segments", "extract_bytes", "extract_file", "extract_text", "load_catalog"]

@@ -12,21 +12,19 @@ import json
 import sys
 
 from gonghui.intel.catalog import load_catalog
-from gonghui.intel.extract import extract_file
+from gonghui.intel.extract import body_segments, extract_file
 
 
 def highlighted(result: dict) -> str:
     """The body with every fact's evidence in 【】 and its indicator name after it."""
     names = {key: entry["name"] for key, entry in load_catalog().items()}
-    body = result["body"]
-    pieces, position = [], 0
-    for fact in sorted(result["facts"], key=lambda f: (f["start"], -f["end"])):
-        if fact["start"] < position:
-            continue
-        pieces.append(body[position : fact["start"]])
-        pieces.append(f"【{fact['evidence']}｜{names.get(fact['indicator'], fact['indicator'])}】")
-        position = fact["end"]
-    pieces.append(body[position:])
+    pieces = []
+    for text, index in body_segments(result["body"], result["facts"]):
+        if index is None:
+            pieces.append(text)
+        else:
+            indicator = result["facts"][index]["indicator"]
+            pieces.append(f"【{text}｜{names.get(indicator, indicator)}】")
     return "".join(pieces)
 
 
@@ -85,4 +83,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # output piped into head and the like
+        sys.stderr.close()
+        sys.exit(0)

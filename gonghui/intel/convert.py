@@ -40,7 +40,8 @@ def _script_tables() -> tuple[frozenset[str], frozenset[str]]:
     converted = _converter("t2s").convert("\n".join(chars)).split("\n")
     pairs = [(a, b) for a, b in zip(chars, converted, strict=True) if a != b and len(b) == 1]
     traditional = frozenset(a for a, _ in pairs)
-    simplified = frozenset(b for _, b in pairs) - traditional
+    # Basic-plane characters only: a character class with a supplementary-plane member is slow.
+    simplified = frozenset(b for _, b in pairs if ord(b) <= 0xFFFF) - traditional
     return traditional, simplified
 
 

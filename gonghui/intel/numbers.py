@@ -49,6 +49,8 @@ def parse_chinese(text: str) -> int | None:
     total, section, digit = 0, 0, None
     for ch in text:
         if ch in CN_DIGITS:
+            if digit is not None and CN_DIGITS[ch] != 0 and digit != 0:
+                return None  # "二三十", "五六百": a vague range, not a figure
             digit = CN_DIGITS[ch]
         elif ch in CN_UNITS:
             section += (1 if digit is None else digit) * CN_UNITS[ch]
@@ -62,11 +64,14 @@ def parse_chinese(text: str) -> int | None:
     return total + section + (digit or 0)
 
 
+_ARABIC_HEAD = re.compile(r"[\d,]+(?:\.\d+)?")
+
+
 def parse_number(num: str, big: str | None = None) -> float | None:
     """The value of a figure's text and multiplier: ("41", "万") → 410000, ("1.2", "万") → 12000."""
     if not num:
         return None
-    head = re.match(r"[\d,]+(?:\.\d+)?", num)
+    head = _ARABIC_HEAD.match(num)
     if head:
         value: float = float(head.group(0).replace(",", ""))
         tail = num[head.end() :]
@@ -93,7 +98,9 @@ def as_number(value: float) -> int | float:
     return int(rounded) if rounded == int(rounded) else rounded
 
 
-APPROX_BEFORE = re.compile(r"(?:近|约|大约|将近|接近|逾|超过|超|多达|上|约计|近乎)$")
+APPROX_BEFORE = re.compile(r"(?:(?<!最)近|约|大约|将近|接近|逾|超过|(?<!线)超|多达|约计|近乎)$")
+# "上百名", "上千人", "上万名": 上 before a bare round figure (not 线上3场).
+APPROX_UP = re.compile(r"(?<!线)上$")
 APPROX_AFTER = re.compile(r"^(?:余|多|以上|左右|上下|许|来)")
 
 

@@ -94,7 +94,7 @@ def decode_html(data: bytes) -> str:
 def html_to_text(html: str) -> str:
     """The page's title and main text (trafilatura), as lines; our own line filters come later.
 
-    The title and the publication date are put in front as ordinary header lines, the way
+    The publication date and the title are put in front as ordinary header lines, the way
     they appear on a page, so metadata reads them like any other text.
     """
     import trafilatura
@@ -113,11 +113,12 @@ def html_to_text(html: str) -> str:
     data = document.as_dict() if hasattr(document, "as_dict") else dict(document)
     body = data.get("text") or ""
     head = []
-    if data.get("title"):
-        head.append(str(data["title"]).strip())
     date = data.get("date")
     if date and _date_in_page(html, str(date)):
+        # Above the title, so that the headline is still read from the page's own layout.
         head.append(f"发布日期:{date}")
+    if data.get("title"):
+        head.append(str(data["title"]).strip())
     return "\n".join([*head, body])
 
 
@@ -142,11 +143,23 @@ def _strip_tags(html: str) -> str:
     return html_lib.unescape(text)
 
 
+class UnreadableDocument(ValueError):
+    """The bytes are not a document of the kind the name says (a broken .docx, a .doc renamed …)."""
+
+
 def docx_to_text(data: bytes) -> str:
     """Paragraphs of a .docx (and the cells of its tables), one per line."""
-    import docx
+    import zipfile
 
-    document = docx.Document(io.BytesIO(data))
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
+        raise UnreadableDocument(
+            "无法读取该 Word 文件：它不是有效的 .docx 文件（旧版 .doc 请先在 Word 中另存为 .docx）"
+        ) from error
     lines = [paragraph.text for paragraph in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
@@ -160,9 +173,22 @@ def docx_to_text(data: bytes) -> str:
     return "\n".join(lines)
 
 
+SUPPORTED = (".txt", ".html", ".htm", ".docx")
+
+
 def read_bytes(data: bytes, filename: str) -> str:
-    """The text of a .txt, .html/.htm or .docx file, from its bytes."""
+    """The text of a .txt, .html/.htm or .docx file, from its bytes.
+
+    Raises UnreadableDocument for what cannot be read as text: an old binary .doc, a PDF,
+    a spreadsheet or an image.
+    """
     suffix = Path(filename).suffix.lower()
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnreadableDocument("无法读取旧版 Word（.doc）文件：请在 Word 中另存为 .docx 后再上传")
+    if data.startswith(b"%PDF"):
+        raise UnreadableDocument("暂不支持 PDF 文件：请上传 .txt、.html/.htm 或 .docx 文件")
+    if suffix in (".pdf", ".doc", ".xls", ".xlsx", ".ppt", ".pptx", ".jpg", ".jpeg", ".png", ".gif", ".zip"):
+        raise UnreadableDocument(f"不支持 {suffix} 文件：请上传 .txt、.html/.htm 或 .docx 文件")
     if suffix == ".docx" or (data[:2] == b"PK" and suffix not in (".txt", ".html", ".htm")):
         return docx_to_text(data)
     if suffix in (".html", ".htm", ".xhtml", ".shtml") or _looks_like_html(data):

@@ -89,3 +89,13 @@ def test_core_imports_no_django():
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert completed.stdout.strip() == "False"
+
+
+def test_body_segments_cover_the_body_and_mark_each_fact():
+    from gonghui.intel import body_segments, extract_text
+
+    result = extract_text(REPORT)
+    segments = body_segments(result["body"], result["facts"])
+    assert "".join(text for text, _ in segments) == result["body"]
+    marked = [(text, index) for text, index in segments if index is not None]
+    assert marked == [("走访慰问困难职工360人", 0), ("发放慰问金52万元", 1)]

@@ -140,3 +140,26 @@ def test_a_long_sentence_naming_copyright_is_still_body():
         "下一步区总工会将持续开展此类活动，让更多职工受益，营造尊重知识、崇尚创新的良好氛围，助力高质量发展。"
     )
     assert not is_boilerplate(line)
+
+
+def test_an_interview_question_is_body_but_the_reporter_credit_is_not():
+    text = "\n".join(
+        [
+            "专访市总工会主席张三",
+            "发布时间：2024-05-01",
+            "记者：今年以来，市总工会在服务职工方面有哪些新举措？",
+            "张三：今年以来，我们共慰问困难职工3000人。",
+            "记者：李四",
+        ]
+    )
+    assert clean(text).body_lines == [
+        "记者：今年以来，市总工会在服务职工方面有哪些新举措？",
+        "张三：今年以来，我们共慰问困难职工3000人。",
+    ]
+
+
+def test_a_byline_on_its_own_line_is_a_credit():
+    text = "标题这里有吗\n全区产改工作向纵深发展。\n(李炜)\n（完）"
+    result = clean(text)
+    assert result.body_lines == ["全区产改工作向纵深发展。"]
+    assert result.trailer == ["(李炜)", "（完）"]

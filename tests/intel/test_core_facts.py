@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gonghui.intel.catalog import load_catalog
 from gonghui.intel.facts import extract_facts
@@ -85,6 +87,12 @@ def test_every_indicator_family_is_read(text, expected):
         "筹集互助保障会费300万元。",
         "3个驿站被评为全国最美工会户外劳动者服务站点。",
         "助企纾困10条举措、两篇宣传案例。",
+        "对困难职工实行一户一策精准帮扶。",
+        "组织数百名劳模参加活动。",
+        "作为一名劳模，他始终坚持在一线。",
+        "力争每个县（市、区）至少建成1个职工服务中心。",
+        "开展职工文体活动20场，参与职工5000人次。",
+        "确定工资集体协商试点企业20家。",
     ],
 )
 def test_not_facts(text):
@@ -102,6 +110,7 @@ def test_not_facts(text):
         "确保完成全年新建工会300家的目标任务。",
         "“提升、新建200家户外劳动者驿站”两项实事都已超额完成。",
         "年度目标是发展会员5000人。",
+        "向各县区下达发展会员任务1.5万人。",
     ],
 )
 def test_targets(text):
@@ -115,10 +124,17 @@ def test_targets(text):
         "上半年慰问困难职工1200人，完成全年任务的60%。",
         "突出“作用发挥强”目标，打造了3个产改示范点。",
         "全市已建成爱心驿站200座。",
+        "为确保活动取得实效，市总工会共慰问困难职工500人。",
+        "争取上级资金帮扶困难职工300人。",
     ],
 )
 def test_actuals(text):
     assert {fact["kind"] for fact in extract_facts(text)} == {"actual"}
+
+
+def test_a_done_word_after_a_plan_word_turns_back_to_actuals():
+    facts = extract_facts("计划新建驿站50个，目前已建成30个。")
+    assert [(f["value"], f["kind"]) for f in facts] == [(50, "target"), (30, "actual")]
 
 
 def test_plan_sections_of_a_summary_are_targets():
@@ -222,6 +238,11 @@ def test_stations_under_any_name(text):
     assert [fact["indicator"] for fact in extract_facts(text)] == ["stations_built"]
 
 
+def test_online_events_are_not_approximate_but_round_hundreds_are():
+    facts = extract_facts("举办线上技能竞赛3场，提供就业岗位上千个。")
+    assert [(f["value"], f["approx"]) for f in facts] == [(3, False), (1000, True)]
+
+
 def test_evidence_is_the_body_slice():
     text = "开展冬送温暖活动，慰问困难职工509人，慰问金41万余元。"
     for fact in extract_facts(text):
@@ -232,3 +253,82 @@ def test_evidence_is_the_body_slice():
 def test_verbs_win_over_bare_nouns():
     assert pairs("慰问劳模50人。") == [("relief_beneficiaries", 50)]
     assert pairs("慰问困难职工、劳模等1.5万余人。") == [("relief_beneficiaries", 15000)]
+
+
+def test_a_short_clause_repeating_the_verb_keeps_the_noun():
+    facts = extract_facts("新建工会驿站45个，累计建成312个。")
+    assert [(f["indicator"], f["value"], f["cumulative"]) for f in facts] == [
+        ("stations_built", 45, False),
+        ("stations_built", 312, True),
+    ]
+    assert pairs("受理劳动争议调解案件120件，调解成功98件。") == [("legal_aid_cases", 120)]
+
+
+def test_a_period_word_after_a_running_total_ends_it():
+    facts = extract_facts("全市已累计建成工会驿站1200余家，今年新建126家。")
+    assert [(f["value"], f["cumulative"], f["approx"]) for f in facts] == [(1200, True, True), (126, False, False)]
+    assert only("截至目前，全市新建工会驿站45个。")["cumulative"] is True
+
+
+def test_the_noun_may_follow_an_enumeration():
+    assert pairs("推动3200名快递员、外卖送餐员加入工会。") == [("new_employment_members", 3200)]
+    assert pairs("为3000名环卫工人、快递员送清凉。") == [("summer_cooling_beneficiaries", 3000)]
+
+
+def test_new_employment_part_of_a_recruitment_total():
+    facts = extract_facts("发展会员1.2万人，其中新就业形态劳动者3000人。")
+    assert [(f["indicator"], f["value"], f["component"]) for f in facts] == [
+        ("members_recruited", 12000, False),
+        ("new_employment_members", 3000, True),
+    ]
+
+
+def test_labelled_figures_and_numbered_lists():
+    assert pairs("主要指标完成情况：新建工会驿站：20个；慰问困难职工：850人。") == [
+        ("stations_built", 20),
+        ("relief_beneficiaries", 850),
+    ]
+    assert pairs("1.新建基层工会52家；2.发展会员4600人；3.建成职工之家18个。") == [
+        ("unions_established", 52),
+        ("members_recruited", 4600),
+        ("service_centers_built", 18),
+    ]
+
+
+def test_bare_members_are_the_membership_unless_new():
+    assert pairs("全区共有基层工会组织386个，会员4.2万人。") == [("members_total", 42000)]
+    assert pairs("新发展农民工会员1200人。") == [("members_recruited", 1200)]
+
+
+def test_hardship_households_need_a_file_and_relief_households_do_not():
+    assert pairs("对全县128户困难职工家庭进行帮扶。") == [("relief_beneficiaries", 128)]
+    assert pairs("全县建档困难职工家庭128户。") == [("hardship_households", 128)]
+
+
+def test_a_part_belongs_to_a_total_of_the_same_unit():
+    facts = extract_facts("慰问职工5000人，发放慰问金300万元，其中慰问困难职工2000人。")
+    assert [(f["value"], f["component"]) for f in facts] == [(5000, False), (3000000, False), (2000, True)]
+    facts = extract_facts("慰问困难职工500人，其中发放慰问金20万元。")
+    assert [f["component"] for f in facts] == [False, False]
+
+
+def test_a_part_in_a_later_sentence_needs_the_total_right_before_it():
+    assert pairs("全市建档困难职工637户。会议强调要做好工作。其中地方档260户。") == [("hardship_households", 637)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(
+        alphabet="慰问困难职工驿站工会其中累计计划将新建发展会员万亿余多近约以上人名个家户元件期，。、：“”0123456789一二三十百千两\n",
+        max_size=120,
+    )
+)
+def test_any_text_gives_well_formed_facts(text):
+    from gonghui.intel import extract_text
+
+    result = extract_text(text)
+    for fact in result["facts"]:
+        assert result["body"][fact["start"] : fact["end"]] == fact["evidence"]
+        assert fact["value"] > 0
+        assert fact["kind"] in ("actual", "target")
+        assert fact["unit"] == load_catalog()[fact["indicator"]]["unit"]

@@ -123,3 +123,101 @@ def test_no_title_when_the_text_starts_with_a_sentence():
 def test_title_loses_the_hosting_site_suffix():
     text = "常州市总工会召开三季度工作交流会议_常州工会网\n10月12日，常州市总工会召开会议。"
     assert meta(text)[0] == "常州市总工会召开三季度工作交流会议"
+
+
+def test_parent_place_and_town_unions():
+    assert meta("铜陵市义安区总工会召开全委会议\n近日，铜陵市义安区总工会召开全委会议。")[3:] == (
+        "义安区",
+        "铜陵市义安区总工会",
+    )
+    text = "标题这里没有单位名称\n7月5日，武进区湖塘镇总工会开展送清凉活动，慰问一线职工300人。"
+    assert meta(text)[3:] == ("湖塘镇", "武进区湖塘镇总工会")
+
+
+@pytest.mark.parametrize(
+    ("lead", "date"),
+    [
+        ("2023年12月5日上午，区总工会召开会议。", "2023-12-05"),
+        ("区总工会于2023年12月5日召开会议。", "2023-12-05"),
+        ("2024年3月29日至30日，市总工会举办培训班。", "2024-03-29"),
+        ("近日，区总工会召开会议，要求2024年6月30日前完成建会任务。", None),
+        ("近日，区总工会召开会议。自2023年1月1日起，全区开展专项行动。", None),
+        ("近日，区总工会召开会议。截至2023年11月30日，全区新建工会50家。", None),
+    ],
+)
+def test_event_dates_are_not_deadlines(lead, date):
+    assert meta("标题这里没有单位名称\n" + lead)[1] == date
+
+
+def test_headline_ending_in_an_exclamation_mark():
+    text = "工会送温暖，暖到职工心坎里！\n发布时间：2024-02-01\n1月31日，永康市总工会开展送温暖活动。"
+    assert meta(text) == ("工会送温暖，暖到职工心坎里！", "2024-02-01", "published", "永康市", "永康市总工会")
+    assert extract_text("同志们！\n今天我们召开会议。")["body"] == "同志们！\n今天我们召开会议。"
+
+
+def test_a_date_stamp_line_is_metadata_not_the_title():
+    text = "\n".join(
+        [
+            "中工网",
+            "首页 要闻 评论 工会 劳动 经济 文化",
+            "江西：全省工会“两节”送温暖活动发放资金2.1亿元",
+            "2024-02-08 09:25:16  来源：工人日报",
+            "中工网讯（记者 张三）记者日前从江西省总工会获悉，全省各级工会共筹集送温暖资金2.1亿元。",
+            "责任编辑：李四",
+        ]
+    )
+    assert meta(text) == (
+        "江西：全省工会“两节”送温暖活动发放资金2.1亿元",
+        "2024-02-08",
+        "published",
+        "江西省",
+        "江西省总工会",
+    )
+
+
+def test_round_up_region_is_the_place_above_its_unions():
+    text = "\n".join(
+        [
+            "全省各地工会开展送清凉活动",
+            "近日，全省各地工会积极开展夏送清凉活动。",
+            "南京市总工会组织慰问一线职工5000人。",
+            "无锡市总工会开展送清凉进工地活动。",
+        ]
+    )
+    assert meta(text)[3:] == ("江苏省", None)
+
+
+def test_headline_is_the_line_above_the_page_metadata_not_the_subtitle():
+    text = "\n".join(
+        [
+            "常州市总工会网站",
+            "劳模精神代代传",
+            "——记全国五一劳动奖章获得者、某某公司高级技师张三同志",
+            "发布时间：2024-04-28",
+            "张三是某某公司高级技师，从业二十年。",
+        ]
+    )
+    assert meta(text)[:3] == ("劳模精神代代传", "2024-04-28", "published")
+
+
+def test_enterprise_and_national_unions_from_the_headline():
+    assert meta("国网常州供电公司工会开展夏送清凉活动\n7月1日，公司工会为一线职工送去清凉。")[3:] == (
+        "常州",
+        "国网常州供电公司工会",
+    )
+    assert meta("全国总工会召开十八届二次执委会议\n1月8日，全国总工会召开会议。")[3:] == (None, "全国总工会")
+
+
+def test_a_labelled_publication_date_below_the_article():
+    text = (
+        "标题这里没有单位名称呀\n近日，区总工会召开会议，部署工作。\n责任编辑：张三\n发布时间：2024-03-01 来源：某某网"
+    )
+    assert meta(text)[1:3] == ("2024-03-01", "published")
+
+
+@pytest.mark.parametrize(
+    "line", ["更新时间：2024-05-01 发布时间：2024-04-01", "发布时间：2024-04-01 更新时间：2024-05-01"]
+)
+def test_the_label_right_before_a_date_decides(line):
+    text = "市总工会召开全委会议\n" + line + "\n会议总结了去年工作，部署了今年任务。"
+    assert meta(text)[1:3] == ("2024-04-01", "published")

@@ -50,6 +50,11 @@ def test_figures_with_multipliers(written, value):
     assert as_number(parse_number(match.group("num"), match.group("big"))) == value
 
 
+@pytest.mark.parametrize("text", ["二三十", "五六百", "七八千"])
+def test_vague_ranges_are_no_figure(text):
+    assert parse_chinese(text) is None
+
+
 def test_whole_values_are_ints_and_fractions_stay():
     assert isinstance(as_number(410000.0), int)
     assert as_number(2.5) == 2.5
@@ -78,6 +83,7 @@ def one(text: str) -> dict:
         ("慰问困难职工509人。", 509, False),
         ("举办了一期工会财务干部培训班。", 1, False),
         ("慰问困难职工１２０人。", 120, False),
+        ("为1,500名职工提供免费体检。", 1500, False),
         ("发放慰问金3.5万元。", 35000, False),
     ],
 )

@@ -130,3 +130,50 @@ def test_docx_paragraphs_and_tables(tmp_path):
     assert result["org"] == "金寨县总工会"
     assert result["region"] == "金寨县"
     assert pairs(result) == [*EXPECTED, ("health_checks", 3000)]
+
+
+def test_a_broken_docx_is_a_clear_error():
+    from gonghui.intel import UnreadableDocument
+
+    with pytest.raises(UnreadableDocument, match=r"不是有效的 \.docx"):
+        extract_bytes(b"not a zip at all", "report.docx")
+
+
+def test_empty_and_furniture_only_inputs():
+    assert extract_bytes(b"", "empty.txt")["body"] == ""
+    assert extract_bytes("版权所有 © 2024\n苏ICP备12345678号".encode(), "footer.txt")["body"] == ""
+    assert extract_bytes(b"<html><body></body></html>", "blank.html")["facts"] == []
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "old.doc", "旧版 Word"),
+        (b"%PDF-1.7\n%...", "report.pdf", "PDF"),
+        (b"%PDF-1.7\n%...", "report.txt", "PDF"),
+        (b"PK\x03\x04", "sheet.xlsx", r"\.xlsx"),
+    ],
+)
+def test_unsupported_files_are_refused_clearly(data, name, message):
+    from gonghui.intel import UnreadableDocument
+
+    with pytest.raises(UnreadableDocument, match=message):
+        extract_bytes(data, name)
+
+
+def test_html_headline_comes_from_the_page_when_the_title_tag_is_the_site_name():
+    page = (
+        '<html><head><meta charset="utf-8"><title>南通市总工会</title></head><body>'
+        '<div class="nav"><a href="/">首页</a> | <a href="/a">工会要闻</a></div>'
+        "<h1>南通市总工会开展送温暖活动</h1>"
+        '<div class="info">发布时间：2024-01-26 来源：南通市总工会</div>'
+        '<div class="content"><p>1月25日，南通市总工会启动“两节”送温暖活动，慰问困难职工300人。</p>'
+        "<p>活动持续到春节前，覆盖全市各县区。</p></div></body></html>"
+    )
+    result = extract_bytes(page.encode(), "page.html")
+    assert (result["title"], result["date"], result["org"]) == (
+        "南通市总工会开展送温暖活动",
+        "2024-01-26",
+        "南通市总工会",
+    )
+    assert pairs(result) == [("relief_beneficiaries", 300)]
