@@ -6,31 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
 from gonghui.intel.models import DOCUMENT_TYPES_LABEL, Document, Fact, FactKind
 from gonghui.notices.forms import MultipleFileField
-from gonghui.targets.forms_reports import QUARTER_CHOICES, reporting_orgs, year_choices
+from gonghui.targets.forms_reports import QUARTER_CHOICES, ReportOpenForm, year_choices
 from gonghui.targets.models import Indicator
 from gonghui.targets.selectors_reports import number_display
-from gonghui.utilities.periods import Period
 
 
-class PeriodFormMixin:
-    def _set_period_fields(self, user) -> None:
-        self.fields["org"].queryset = reporting_orgs(user)
-        self.fields["year"].choices = year_choices()
-        current = Period.containing(timezone.localdate(), "quarter")
-        self.fields["year"].initial = current.year
-        self.fields["quarter"].initial = current.index
-        if user.org_id:
-            self.fields["org"].initial = user.org_id
+class DocumentCreateForm(ReportOpenForm):
+    """The unit and quarter as the quarterly report asks them (the user's own unit and this quarter by
+    default), then a file or a pasted text."""
 
-
-class DocumentCreateForm(PeriodFormMixin, forms.Form):
-    org = forms.ModelChoiceField(queryset=None, label="报告单位")
-    year = forms.TypedChoiceField(coerce=int, label="年度")
-    quarter = forms.TypedChoiceField(coerce=int, choices=QUARTER_CHOICES, label="季度")
     file = forms.FileField(
         label="上传文件", required=False, help_text=f"支持 {DOCUMENT_TYPES_LABEL}；简体、繁体及 GBK、Big5 编码均可"
     )
@@ -43,19 +30,16 @@ class DocumentCreateForm(PeriodFormMixin, forms.Form):
     title = forms.CharField(label="标题（可不填）", required=False, max_length=200, help_text="不填时从正文读取")
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._set_period_fields(user)
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["org"].label = "报告单位"
 
 
-class BatchUploadForm(PeriodFormMixin, forms.Form):
-    org = forms.ModelChoiceField(queryset=None, label="报告单位")
-    year = forms.TypedChoiceField(coerce=int, label="年度")
-    quarter = forms.TypedChoiceField(coerce=int, choices=QUARTER_CHOICES, label="季度")
+class BatchUploadForm(ReportOpenForm):
     files = MultipleFileField(label="选择文件（可多选）", help_text=f"支持 {DOCUMENT_TYPES_LABEL}，一次最多 200 个")
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._set_period_fields(user)
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["org"].label = "报告单位"
 
 
 class DocumentEditForm(forms.Form):

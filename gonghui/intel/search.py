@@ -7,8 +7,8 @@ way and every query token must be one of the document's tokens.
 - The tokens of a document are jieba's search-mode segmentation (``cut_for_search``: each long word and
   its shorter words, "送温暖资金" → 温暖, 资金, 送温暖资金), so a query for a part of a word finds it. The
   query is cut in precise mode, whose words are all among the search-mode tokens of the same text.
-- PostgreSQL matches with a GIN-indexed exact-lexeme ``tsvector`` built from the tokens (migration
-  0002); no text-search parser touches the Chinese. SQLite matches with an FTS5 index over the same column,
+- PostgreSQL matches with a stored, GIN-indexed exact-lexeme ``tsvector`` column generated from the tokens
+  (migration 0002); no text-search parser touches the Chinese. SQLite matches with an FTS5 index over the same column,
   kept in step by triggers (migration 0003); where FTS5 is missing, with ``LIKE '% token %'`` over the padded
   column, a scan. ``benchmarks/intel_search.py`` prints the figures at a few thousand documents.
 - Snippets are cut from the body around the first match and the query words are marked; done in Python
@@ -28,8 +28,8 @@ from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-#: the expression the PostgreSQL index is built on (keep in step with migrations/0002_search_index.py)
-TSVECTOR_SQL = "array_to_tsvector(string_to_array(intel_document.search_tokens, ' '))"
+#: the generated tsvector column PostgreSQL searches (migrations/0002_search_index.py)
+TSVECTOR_SQL = "intel_document.search_vector"
 #: the SQLite FTS5 table over the tokens (migrations/0003_sqlite_fts.py)
 FTS_TABLE = "intel_document_fts"
 MAX_QUERY_TOKENS = 12
