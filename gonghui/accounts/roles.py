@@ -27,6 +27,9 @@ HONOURS_MODELS = (
     "honours.competitionproject",
     "honours.competitionteam",
     "honours.competitionparticipant",
+    "honours.honour",
+    "honours.carerecord",
+    "honours.innovationstudio",
 )
 HONOURS_ADMIN = tuple(name for model in HONOURS_MODELS for name in perms(model, BUSINESS))
 HONOURS_GRASSROOTS = (
@@ -34,6 +37,9 @@ HONOURS_GRASSROOTS = (
     *perms("honours.competitionproject", ("view", "add", "change", "delete")),
     *perms("honours.competitionteam", ("view", "add", "change", "delete")),
     *perms("honours.competitionparticipant", ("view", "add", "change", "delete", "export")),
+    *perms("honours.honour", ("view", "add", "change", "delete")),
+    *perms("honours.carerecord", ("view",)),
+    *perms("honours.innovationstudio", ("view", "add", "change")),
 )
 HONOURS_READ = tuple(name for model in HONOURS_MODELS for name in perms(model, READ))
 

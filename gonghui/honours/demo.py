@@ -18,6 +18,7 @@ from django.utils import timezone
 from gonghui.accounts.models import User
 from gonghui.honours.models import (
     AwardGrade,
+    CareRecord,
     Challenge,
     ChallengeStatus,
     Competition,
@@ -26,11 +27,18 @@ from gonghui.honours.models import (
     CompetitionStage,
     CompetitionStatus,
     CompetitionTeam,
+    Honour,
+    HonourAction,
+    HonourState,
+    HonourStep,
+    InnovationStudio,
     ProjectMode,
     ProjectReview,
     ProjectState,
     ReviewAction,
     StageKind,
+    StudioAchievement,
+    StudioReview,
 )
 from gonghui.members.models import Member, MemberStatus
 from gonghui.orgs.models import Organization, OrgType
@@ -45,6 +53,8 @@ class DemoHonoursResult:
     competitions: int = 0
     projects: int = 0
     participants: int = 0
+    honours: int = 0
+    studios: int = 0
     skipped: bool = False
 
 
@@ -168,6 +178,8 @@ def load_demo_honours(*, seed: int = 2026, today: datetime.date | None = None) -
         )
         result.projects = _demo_projects(running, concluded, challenge, unions, admin, today, rng)
         result.participants = _demo_entries(running, concluded, unions, admin, rng)
+        result.honours = _demo_honours(city, unions, admin, today, rng)
+        result.studios = _demo_studios(unions, admin, today, rng)
     return result
 
 
@@ -268,3 +280,210 @@ def _demo_entries(running, concluded, unions, admin, rng) -> int:
         )
     CompetitionParticipant.objects.bulk_create(rows)
     return len(rows)
+
+
+#: (kind, level, title, awarding body, state, years ago)
+HONOURS = (
+    ("model_worker", "province", "江苏省劳动模范", "江苏省人民政府", HonourState.AWARDED, 6),
+    ("model_worker", "city", "常州市劳动模范", "常州市人民政府", HonourState.AWARDED, 3),
+    ("advanced_worker", "city", "常州市先进工作者", "常州市人民政府", HonourState.AWARDED, 3),
+    ("may_day_medal", "national", "全国五一劳动奖章", "中华全国总工会", HonourState.AWARDED, 1),
+    ("may_day_medal", "province", "江苏省五一劳动奖章", "江苏省总工会", HonourState.AWARDED, 0),
+    ("craftsman", "city", "常州工匠", "常州市总工会", HonourState.AWARDED, 0),
+    ("craftsman", "county", "武进工匠", "武进区总工会", HonourState.PUBLICISED, 0),
+    ("gold_worker", "enterprise", "金牌职工", "企业工会", HonourState.REVIEWING, 0),
+    ("model_worker", "city", "常州市劳动模范", "常州市人民政府", HonourState.NOMINATED, 0),
+    ("model_worker", "city", "常州市劳动模范", "常州市人民政府", HonourState.REJECTED, 0),
+)
+COLLECTIVE = (
+    ("pioneer", "city", "常州市工人先锋号", "常州市总工会", "电气自动化车间"),
+    ("may_day_certificate", "province", "江苏省五一劳动奖状", "江苏省总工会", ""),
+    ("women_post", "city", "常州市巾帼标兵岗", "常州市总工会", "客户服务中心"),
+)
+
+
+def _demo_honours(city, unions, admin, today, rng) -> int:
+    members = list(
+        Member.objects.filter(org__in=unions, status=MemberStatus.ACTIVE, is_demo=True)
+        .select_related("org", "employer")
+        .order_by("-pk")[:200]
+    )
+    if not members:
+        return 0
+    honours = []
+    for (kind, level, title, body, state, ago), member in zip(HONOURS, rng.sample(members, len(HONOURS)), strict=False):
+        year = today.year - ago
+        awarded = datetime.date(year, 4, 28) if state == HonourState.AWARDED else None
+        if awarded and awarded > today:
+            awarded = today
+        notice = state in (HonourState.PUBLICISED, HonourState.AWARDED)
+        honours.append(
+            Honour(
+                org=member.org,
+                kind=kind,
+                level=level,
+                title=title,
+                year=year,
+                awarding_body=body,
+                member=member,
+                employer=member.employer,
+                deeds="立足岗位、攻坚克难，带领班组完成多项技术革新，累计创造经济效益数百万元。",
+                state=state,
+                notice_start=(awarded or today) - datetime.timedelta(days=12) if notice else None,
+                notice_end=(awarded or today + datetime.timedelta(days=3)) - datetime.timedelta(days=5)
+                if notice
+                else None,
+                awarded_on=awarded,
+                certificate_no=f"{year}{len(honours) + 1:04d}" if awarded else "",
+                created_by=admin,
+                is_demo=True,
+            )
+        )
+    for kind, level, title, body, unit in COLLECTIVE:
+        union = rng.choice(unions)
+        honours.append(
+            Honour(
+                org=union,
+                kind=kind,
+                level=level,
+                title=title,
+                year=today.year,
+                awarding_body=body,
+                collective_name=f"{union.name.removesuffix('工会委员会').removesuffix('工会')}{unit}",
+                deeds="团结协作、勇于创新，圆满完成年度生产经营任务。",
+                state=HonourState.AWARDED,
+                notice_start=today - datetime.timedelta(days=40),
+                notice_end=today - datetime.timedelta(days=33),
+                awarded_on=today - datetime.timedelta(days=30),
+                created_by=admin,
+                is_demo=True,
+            )
+        )
+    Honour.objects.bulk_create(honours)
+    saved = list(Honour.objects.filter(is_demo=True, org__path__subtree=city.path).order_by("pk"))
+    steps, care = [], []
+    flow = {
+        HonourState.NOMINATED: [HonourAction.NOMINATE],
+        HonourState.REVIEWING: [HonourAction.NOMINATE, HonourAction.REVIEW],
+        HonourState.PUBLICISED: [HonourAction.NOMINATE, HonourAction.REVIEW, HonourAction.PUBLICISE],
+        HonourState.AWARDED: [HonourAction.NOMINATE, HonourAction.REVIEW, HonourAction.PUBLICISE, HonourAction.AWARD],
+        HonourState.REJECTED: [HonourAction.NOMINATE, HonourAction.REVIEW, HonourAction.REJECT],
+    }
+    for honour in saved:
+        for action in flow[honour.state]:
+            note = "公示期间收到反映，经核实不符合条件" if action == HonourAction.REJECT else ""
+            steps.append(HonourStep(honour=honour, action=action, note=note, user=admin, user_name="演示"))
+        if honour.state == HonourState.AWARDED and honour.kind in ("model_worker", "advanced_worker", "may_day_medal"):
+            care.append(
+                CareRecord(
+                    honour=honour,
+                    org=honour.org,
+                    kind="health_check",
+                    year=today.year,
+                    due_on=datetime.date(today.year, 5, 15),
+                    done_on=datetime.date(today.year, 5, 20),
+                    amount=Decimal("1200"),
+                    created_by=admin,
+                    is_demo=True,
+                )
+            )
+            if honour.level in ("national", "province"):
+                care.append(
+                    CareRecord(
+                        honour=honour,
+                        org=honour.org,
+                        kind="pension",
+                        year=today.year,
+                        due_on=today - datetime.timedelta(days=5),
+                        amount=Decimal("3600"),
+                        note="省级以上劳模补充养老保险",
+                        created_by=admin,
+                        is_demo=True,
+                    )
+                )
+    HonourStep.objects.bulk_create(steps)
+    CareRecord.objects.bulk_create(care)
+    return len(saved)
+
+
+#: (name suffix, kind, level, field, named by, years ago, revoked)
+STUDIOS = (
+    ("劳模创新工作室", "model_worker", "province", "数控加工", "江苏省总工会", 4, False),
+    ("职工创新工作室", "worker", "city", "电力检修", "常州市总工会", 2, False),
+    ("工匠创新工作室", "craftsman", "city", "精密焊接", "常州市总工会", 0, False),
+    ("技能大师工作室", "worker", "county", "化工工艺", "区总工会", 1, False),
+    ("职工创新工作室", "worker", "county", "纺织机械", "区总工会", 3, True),
+)
+
+
+def _demo_studios(unions, admin, today, rng) -> int:
+    picked = rng.sample(unions, min(len(STUDIOS), len(unions)))
+    count = 0
+    for (suffix, kind, level, field, named_by, ago, revoked), union in zip(STUDIOS, picked, strict=False):
+        people = list(Member.objects.filter(org=union, status=MemberStatus.ACTIVE, is_demo=True).order_by("pk")[:5])
+        if not people:
+            continue
+        leader, team = people[0], people[1:]
+        named_on = datetime.date(today.year - ago, 3, 18) if ago else today - datetime.timedelta(days=60)
+        studio = InnovationStudio.objects.create(
+            org=union,
+            name=f"{leader.name}{suffix}",
+            kind=kind,
+            level=level,
+            employer=leader.employer,
+            leader=leader,
+            field=field,
+            named_on=named_on,
+            named_by=named_by,
+            status="revoked" if revoked else "active",
+            revoked_on=today - datetime.timedelta(days=90) if revoked else None,
+            created_by=admin,
+            is_demo=True,
+        )
+        studio.members.set(team)
+        StudioAchievement.objects.bulk_create(
+            [
+                StudioAchievement(
+                    studio=studio,
+                    kind="patent",
+                    title=f"{field}快换装置",
+                    achieved_on=named_on + datetime.timedelta(days=40),
+                    reference=f"ZL{named_on.year}1{rng.randint(1000000, 9999999)}",
+                ),
+                StudioAchievement(
+                    studio=studio,
+                    kind="saving",
+                    title=f"{field}降本改进",
+                    achieved_on=named_on + datetime.timedelta(days=50),
+                    amount=Decimal(rng.randint(5, 80) * 10000),
+                ),
+                StudioAchievement(
+                    studio=studio,
+                    kind="award",
+                    title="市职工优秀技术创新成果",
+                    achieved_on=named_on + datetime.timedelta(days=55),
+                    reference="二等奖",
+                ),
+            ]
+        )
+        StudioReview.objects.bulk_create(
+            [
+                StudioReview(
+                    studio=studio,
+                    year=year,
+                    rating="unqualified"
+                    if revoked and year == today.year
+                    else "excellent"
+                    if year % 2
+                    else "qualified",
+                    reviewed_on=datetime.date(year, 12, 10)
+                    if year < today.year
+                    else today - datetime.timedelta(days=90),
+                    reviewer=named_by,
+                    comments="年度考核",
+                )
+                for year in range(named_on.year, today.year + (1 if revoked else 0))
+            ]
+        )
+        count += 1
+    return count

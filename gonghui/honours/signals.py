@@ -6,7 +6,7 @@ from django.db.models.signals import post_delete, post_save
 
 from gonghui.honours import models
 
-SOURCE_MODELS = (models.Competition, models.CompetitionParticipant)
+SOURCE_MODELS = (models.Competition, models.CompetitionParticipant, models.Honour, models.InnovationStudio)
 
 
 def _records_changed(sender, **kwargs) -> None:

@@ -31,3 +31,28 @@ register(
         records_page=("honours:participant_list", "within", "start_from", "start_to", "held=1"),
     )
 )
+
+# An honour counts for ``model_workers`` when awarded to a person, in the period of its award date, in the
+# nominating unit's subtree.
+register(
+    RecordSource(
+        key="model_workers",
+        model="honours.Honour",
+        date_field="awarded_on",
+        filter=Q(
+            state="awarded", kind__in=("model_worker", "advanced_worker", "may_day_medal", "craftsman", "gold_worker")
+        ),
+        records_page=("honours:honour_list", "within", "awarded_from", "awarded_to", "state=awarded&personal=1"),
+    )
+)
+
+# A studio counts for ``innovation_studios`` in the period it was named, in its unit's subtree, unless revoked.
+register(
+    RecordSource(
+        key="innovation_studios",
+        model="honours.InnovationStudio",
+        date_field="named_on",
+        filter=Q(status="active"),
+        records_page=("honours:studio_list", "within", "named_from", "named_to", "status=active"),
+    )
+)
