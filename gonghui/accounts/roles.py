@@ -30,6 +30,8 @@ HONOURS_MODELS = (
     "honours.honour",
     "honours.carerecord",
     "honours.innovationstudio",
+    "honours.pilotenterprise",
+    "honours.demosite",
 )
 HONOURS_ADMIN = tuple(name for model in HONOURS_MODELS for name in perms(model, BUSINESS))
 HONOURS_GRASSROOTS = (
@@ -40,6 +42,8 @@ HONOURS_GRASSROOTS = (
     *perms("honours.honour", ("view", "add", "change", "delete")),
     *perms("honours.carerecord", ("view",)),
     *perms("honours.innovationstudio", ("view", "add", "change")),
+    *perms("honours.pilotenterprise", ("view", "change")),
+    *perms("honours.demosite", ("view",)),
 )
 HONOURS_READ = tuple(name for model in HONOURS_MODELS for name in perms(model, READ))
 

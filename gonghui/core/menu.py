@@ -60,6 +60,13 @@ MENU: list[tuple[str, list[Item]]] = [
         ],
     ),
     (
+        "产改",
+        [
+            Item("产改试点企业", "honours:pilot_list", "honours.PilotEnterprise"),
+            Item("产改示范点", "honours:demo_site_list", "honours.DemoSite"),
+        ],
+    ),
+    (
         "通知消息",
         [
             Item("通知公告", "notices:announcement_list", "notices.Announcement"),

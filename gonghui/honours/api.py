@@ -27,11 +27,14 @@ from gonghui.honours.models import (
     CompetitionParticipant,
     CompetitionProject,
     CompetitionStatus,
+    DemoSite,
     Honour,
     HonourKind,
     HonourState,
     InnovationStudio,
     Level,
+    PilotEnterprise,
+    PilotStatus,
     ProjectMode,
     ProjectState,
     StageKind,
@@ -389,3 +392,70 @@ def get_studio(request, pk: int):
     if found is None:
         raise Http404("工作室不存在或不在您的数据权限范围内。")
     return found
+
+
+# --- 产改 ------------------------------------------------------------------------------------------
+
+
+class PilotOut(Schema):
+    id: int
+    employer_id: int
+    employer_name: str
+    uscc: str
+    batch: int
+    designated_on: datetime.date
+    feature: str
+    status: PilotStatus
+    org_id: int = Field(..., description="负责工会")
+    measures_total: int
+    measures_done: int
+
+    @staticmethod
+    def resolve_employer_name(obj):
+        return obj.employer.name
+
+    @staticmethod
+    def resolve_uscc(obj):
+        return obj.employer.uscc
+
+    @staticmethod
+    def resolve_measures_total(obj):
+        return obj.measures.count()
+
+    @staticmethod
+    def resolve_measures_done(obj):
+        return obj.measures.filter(status="done").count()
+
+
+class DemoSiteOut(Schema):
+    id: int
+    name: str
+    level: Level
+    employer_id: int | None
+    named_on: datetime.date
+    named_by: str
+    org_id: int
+
+
+@router.get("/honours/reform/pilots", response=list[PilotOut], summary="产改试点企业")
+@paginate(PageNumberPagination)
+def list_pilots(request, batch: int | None = None, status: PilotStatus | None = None):
+    require_permission(request, PilotEnterprise, "view")
+    queryset = PilotEnterprise.objects.restrict(request.user).select_related("employer")
+    if batch is not None:
+        queryset = queryset.filter(batch=batch)
+    if status is not None:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("batch", "pk")
+
+
+@router.get("/honours/reform/pilots/{int:pk}", response=PilotOut, summary="产改试点企业详情")
+def get_pilot(request, pk: int):
+    return get_restricted_or_404(PilotEnterprise.objects.select_related("employer"), request.user, pk=pk)
+
+
+@router.get("/honours/reform/sites", response=list[DemoSiteOut], summary="产改示范点")
+@paginate(PageNumberPagination)
+def list_demo_sites(request):
+    require_permission(request, DemoSite, "view")
+    return DemoSite.objects.restrict(request.user).order_by("-named_on", "pk")

@@ -27,21 +27,25 @@ from gonghui.honours.models import (
     CompetitionStage,
     CompetitionStatus,
     CompetitionTeam,
+    DemoSite,
     Honour,
     HonourAction,
     HonourState,
     HonourStep,
     InnovationStudio,
+    PilotEnterprise,
+    PilotLiaison,
     ProjectMode,
     ProjectReview,
     ProjectState,
+    ReformMeasure,
     ReviewAction,
     StageKind,
     StudioAchievement,
     StudioReview,
 )
 from gonghui.members.models import Member, MemberStatus
-from gonghui.orgs.models import Organization, OrgType
+from gonghui.orgs.models import Employer, Organization, OrgType
 
 CITY_CODE = "GH320400"
 PROJECT_TOPICS = ("智能巡检揭榜", "巡检机器人揭榜", "节能降耗", "工艺改进", "质量提升", "安全生产")
@@ -55,6 +59,8 @@ class DemoHonoursResult:
     participants: int = 0
     honours: int = 0
     studios: int = 0
+    pilots: int = 0
+    demo_sites: int = 0
     skipped: bool = False
 
 
@@ -180,6 +186,7 @@ def load_demo_honours(*, seed: int = 2026, today: datetime.date | None = None) -
         result.participants = _demo_entries(running, concluded, unions, admin, rng)
         result.honours = _demo_honours(city, unions, admin, today, rng)
         result.studios = _demo_studios(unions, admin, today, rng)
+        result.pilots, result.demo_sites = _demo_reform(city, districts, admin, today, rng)
     return result
 
 
@@ -487,3 +494,84 @@ def _demo_studios(unions, admin, today, rng) -> int:
         )
         count += 1
     return count
+
+
+MEASURES = (
+    "建立职工技能等级自主评价制度",
+    "设立首席技师和技能带头人岗位",
+    "开展岗位练兵和技能比武",
+    "完善技术工人薪酬激励办法",
+    "建设职工创新工作室",
+    "推行产业工人积分制管理",
+)
+FEATURES = ("金蓝领技能提升计划", "师带徒双导师制", "技能人才积分落户", "班组长轮训", "工匠人才库", "")
+
+
+def _demo_reform(city, districts, admin, today, rng) -> tuple[int, int]:
+    """Two batches of pilot enterprises (with their 一企一策 checklists and liaison) and demonstration sites."""
+    employers = list(
+        Employer.objects.filter(org__path__subtree=city.path, union__isnull=False, staff_count__gte=100, is_demo=True)
+        .select_related("union")
+        .order_by("-staff_count", "pk")[:24]
+    )
+    staff = {
+        u.org_id: u
+        for u in User.objects.filter(org__in=[city, *districts], is_active=True, roles__code="union_admin").order_by(
+            "-pk"
+        )
+    }
+    pilots = []
+    for index, employer in enumerate(employers):
+        batch = 1 if index < 10 else 2
+        pilots.append(
+            PilotEnterprise(
+                org=employer.union,
+                employer=employer,
+                batch=batch,
+                designated_on=datetime.date(today.year - 1, 6, 1) if batch == 1 else datetime.date(today.year, 3, 15),
+                feature=FEATURES[index % len(FEATURES)],
+                status="accepted" if index < 3 else "withdrawn" if index == 9 else "piloting",
+                created_by=admin,
+                is_demo=True,
+            )
+        )
+    PilotEnterprise.objects.bulk_create(pilots)
+    saved = list(PilotEnterprise.objects.filter(is_demo=True, org__path__subtree=city.path).select_related("org"))
+    measures, liaisons = [], []
+    for index, pilot in enumerate(saved):
+        for number, title in enumerate(rng.sample(MEASURES, 4)):
+            done = pilot.status == "accepted" or number < index % 3
+            measures.append(
+                ReformMeasure(
+                    pilot=pilot,
+                    title=title,
+                    due_on=datetime.date(pilot.designated_on.year, 12, 31),
+                    status="done" if done else "in_progress" if number % 2 else "not_started",
+                    done_on=min(today, pilot.designated_on + datetime.timedelta(days=90 + number * 30))
+                    if done
+                    else None,
+                )
+            )
+        district = next((d for d in districts if pilot.org.path.startswith(d.path)), None)
+        liaison = staff.get(district.pk) if district else None
+        liaison = liaison or staff.get(city.pk)
+        if liaison is not None:
+            liaisons.append(PilotLiaison(pilot=pilot, staff=liaison, since=pilot.designated_on, note="每季度走访一次"))
+    ReformMeasure.objects.bulk_create(measures)
+    PilotLiaison.objects.bulk_create(liaisons)
+    sites = [
+        DemoSite(
+            org=pilot.org,
+            name=f"{pilot.employer.name}产改示范点",
+            level="city" if index < 2 else "county",
+            employer=pilot.employer,
+            named_on=datetime.date(today.year, 4, 20) if index else datetime.date(today.year - 1, 11, 10),
+            named_by="常州市总工会" if index < 2 else "区总工会",
+            description="技能形成、职业发展、权益保障机制健全，改革举措全部落地。",
+            created_by=admin,
+            is_demo=True,
+        )
+        for index, pilot in enumerate(p for p in saved if p.status == "accepted")
+    ]
+    DemoSite.objects.bulk_create(sites)
+    return len(saved), len(sites)

@@ -56,3 +56,22 @@ register(
         records_page=("honours:studio_list", "within", "named_from", "named_to", "status=active"),
     )
 )
+
+# 产改: a pilot counts in the period it was designated, unless it withdrew; a demonstration site when named.
+register(
+    RecordSource(
+        key="reform_pilot_enterprises",
+        model="honours.PilotEnterprise",
+        date_field="designated_on",
+        filter=~Q(status="withdrawn"),
+        records_page=("honours:pilot_list", "within", "designated_from", "designated_to", "current=1"),
+    )
+)
+register(
+    RecordSource(
+        key="reform_demo_sites",
+        model="honours.DemoSite",
+        date_field="named_on",
+        records_page=("honours:demo_site_list", "within", "named_from", "named_to", ""),
+    )
+)

@@ -4,6 +4,7 @@ from django.urls import path
 
 from gonghui.honours import views_competitions as competitions
 from gonghui.honours import views_honours as honours
+from gonghui.honours import views_reform as reform
 from gonghui.honours import views_studios as studios
 
 app_name = "honours"
@@ -49,4 +50,18 @@ urlpatterns: list = [
     path("studios/<int:pk>/delete/", studios.StudioDeleteView.as_view(), name="studio_delete"),
     path("studios/<int:pk>/step/<slug:step>/", studios.studio_step, name="studio_step"),
     path("studios/achievements/<int:pk>/delete/", studios.achievement_delete, name="achievement_delete"),
+    path("reform/pilots/", reform.PilotListView.as_view(), name="pilot_list"),
+    path("reform/pilots/add/", reform.PilotEditView.as_view(), name="pilot_add"),
+    path("reform/pilots/<int:pk>/", reform.pilot_detail, name="pilot_detail"),
+    path("reform/pilots/<int:pk>/edit/", reform.PilotEditView.as_view(), name="pilot_edit"),
+    path("reform/pilots/<int:pk>/delete/", reform.PilotDeleteView.as_view(), name="pilot_delete"),
+    path("reform/pilots/<int:pk>/step/<slug:step>/", reform.pilot_step, name="pilot_step"),
+    path("reform/measures/<int:pk>/status/", reform.measure_status, name="measure_status"),
+    path("reform/measures/<int:pk>/delete/", reform.measure_delete, name="measure_delete"),
+    path("reform/liaisons/<int:pk>/end/", reform.liaison_end, name="liaison_end"),
+    path("reform/sites/", reform.DemoSiteListView.as_view(), name="demo_site_list"),
+    path("reform/sites/add/", reform.DemoSiteEditView.as_view(), name="demo_site_add"),
+    path("reform/sites/<int:pk>/", reform.demo_site_detail, name="demo_site_detail"),
+    path("reform/sites/<int:pk>/edit/", reform.DemoSiteEditView.as_view(), name="demo_site_edit"),
+    path("reform/sites/<int:pk>/delete/", reform.DemoSiteDeleteView.as_view(), name="demo_site_delete"),
 ]

@@ -62,3 +62,16 @@ def test_demo_studios_pages_open(client, demo):
     assert client.get(reverse("honours:studio_list")).status_code == 200
     for studio in InnovationStudio.objects.all():
         assert client.get(studio.get_absolute_url()).status_code == 200
+
+
+def test_demo_reform_pages_open(client, demo):
+    from gonghui.honours.models import DemoSite, PilotEnterprise
+
+    assert demo.pilots == PilotEnterprise.objects.count() > 0
+    assert demo.demo_sites == DemoSite.objects.count() > 0
+    assert set(PilotEnterprise.objects.values_list("batch", flat=True)) <= {1, 2}
+    client.force_login(User.objects.get(username="city_admin"))
+    for name in ("honours:pilot_list", "honours:demo_site_list"):
+        assert client.get(reverse(name)).status_code == 200
+    for pilot in PilotEnterprise.objects.all():
+        assert client.get(pilot.get_absolute_url()).status_code == 200

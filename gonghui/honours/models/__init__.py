@@ -34,6 +34,14 @@ from gonghui.honours.models.honours import (
     HonourState,
     HonourStep,
 )
+from gonghui.honours.models.reform import (
+    DemoSite,
+    MeasureStatus,
+    PilotEnterprise,
+    PilotLiaison,
+    PilotStatus,
+    ReformMeasure,
+)
 from gonghui.honours.models.studios import (
     AchievementKind,
     InnovationStudio,
@@ -61,6 +69,7 @@ __all__ = [
     "CompetitionStage",
     "CompetitionStatus",
     "CompetitionTeam",
+    "DemoSite",
     "Honour",
     "HonourAction",
     "HonourKind",
@@ -68,9 +77,14 @@ __all__ = [
     "HonourStep",
     "InnovationStudio",
     "Level",
+    "MeasureStatus",
+    "PilotEnterprise",
+    "PilotLiaison",
+    "PilotStatus",
     "ProjectMode",
     "ProjectReview",
     "ProjectState",
+    "ReformMeasure",
     "ReviewAction",
     "ReviewRating",
     "StageKind",
