@@ -106,7 +106,7 @@ def _render_competition(request, competition: Competition, bound: dict | None = 
     organiser = selectors.is_organiser(user, competition)
     running = competition.status == CompetitionStatus.RUNNING
     joinable = running and can(user, CompetitionProject, "add")
-    forms = {"stage": StageForm(), "challenge": ChallengeForm(), **(bound or {})}
+    forms = {"stage": StageForm(), "challenge": ChallengeForm(prefix="challenge"), **(bound or {})}
     return render(
         request,
         "honours/competition_detail.html",
@@ -161,7 +161,7 @@ def competition_stage(request, pk: int):
 @require_POST
 def challenge_publish(request, pk: int):
     competition = competition_or_404(request.user, pk)
-    form = ChallengeForm(request.POST)
+    form = ChallengeForm(request.POST, prefix="challenge")
     if form.is_valid():
         try:
             services.challenge_publish(user=request.user, competition=competition, data=form.cleaned_data)

@@ -123,3 +123,60 @@ def test_a_self_declared_project_is_recommended_upward_and_accepted(browser, liv
     finally:
         for context in contexts:
             context.close()
+
+
+def test_a_competition_from_launch_to_results(browser, live_server, world, log_in):
+    today = timezone.localdate()
+    competition = make_competition(
+        world,
+        world.wujin,
+        name="武进区电工技能竞赛",
+        start_date=today - datetime.timedelta(days=5),
+        end_date=today + datetime.timedelta(days=30),
+    )
+    member = add_member(world, world.wujin_union, name="吴电工", serial=91)
+    contexts = []
+    try:
+        admin = log_in(_page(browser, live_server, contexts), "wujin_admin", PASSWORD)
+        admin.goto(f"/honours/competitions/{competition.pk}/")
+        stage = admin.locator("#stages form")
+        stage.locator("select[name=kind]").select_option("launch")
+        stage.get_by_label("日期").fill(today.isoformat())
+        stage.get_by_label("会议/活动名称").fill("竞赛启动仪式")
+        stage.get_by_label("阶段报告").fill("全区 12 家企业报名。")
+        stage.get_by_role("button", name="保存阶段记录").click()
+        admin.get_by_text("已记录竞赛启动仪式。").wait_for()
+        assert "进行中" in admin.locator("h1").inner_text()
+
+        chair = log_in(_page(browser, live_server, contexts), "chair", PASSWORD)
+        chair.goto(f"/honours/competitions/{competition.pk}/")
+        chair.get_by_role("link", name="报名参赛职工").click()
+        chair.get_by_label("参赛会员").fill(member.member_card_number)
+        chair.get_by_label("参赛项目/工种").fill("低压电工")
+        chair.get_by_role("button", name="保存").click()
+        chair.get_by_text("已报名「吴电工」。").wait_for()
+
+        admin.goto(f"/honours/competitions/{competition.pk}/results/")
+        row = admin.locator("tr").filter(has_text="吴电工")
+        row.locator("input[name$='-score']").fill("95.5")
+        row.locator("input[name$='-rank']").fill("1")
+        row.locator("select[name$='-award']").select_option("first")
+        row.get_by_role("button", name="保存").click()
+        admin.get_by_text("已保存「吴电工」的成绩。").wait_for()
+
+        admin.goto(f"/honours/competitions/{competition.pk}/")
+        stage = admin.locator("#stages form")
+        stage.locator("select[name=kind]").select_option("summary")
+        stage.get_by_label("日期").fill(today.isoformat())
+        stage.get_by_label("会议/活动名称").fill("总结表彰大会")
+        stage.get_by_label("阶段报告").fill("表彰一等奖 1 名。")
+        stage.get_by_role("button", name="保存阶段记录").click()
+        admin.get_by_text("已记录总结表彰大会。").wait_for()
+        assert "已总结表彰" in admin.locator("h1").inner_text()
+        entries = admin.locator("#entries").inner_text()
+        assert "吴电工" in entries and "一等奖" in entries and "95.50" in entries
+        assert "一等奖 1" in admin.locator("dl.props").inner_text()
+        assert not admin.js_errors and not chair.js_errors
+    finally:
+        for context in contexts:
+            context.close()
