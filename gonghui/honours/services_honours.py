@@ -17,7 +17,16 @@ from django.utils import timezone
 
 from gonghui.core.querysets import can, ensure_in_scope
 from gonghui.core.services import assign_fields, fetch_for_update
-from gonghui.honours.models import CARE_KINDS, PERSON_KINDS, CareRecord, Honour, HonourAction, HonourState, HonourStep
+from gonghui.honours.models import (
+    CARE_KINDS,
+    PERSON_KINDS,
+    CareRecord,
+    Honour,
+    HonourAction,
+    HonourState,
+    HonourStep,
+    actor_name,
+)
 from gonghui.members.models import Member
 from gonghui.orgs.models import Employer, Organization
 
@@ -44,13 +53,9 @@ STATE_PHRASES = {
 }
 
 
-def _actor_name(user: Any) -> str:
-    return (getattr(user, "display_name", "") or user.get_username())[:150] if user else "系统"
-
-
 def _step(honour: Honour, user: Any, action: str, note: str = "") -> HonourStep:
     return HonourStep.objects.create(
-        honour=honour, action=action, note=note[:500], user=user, user_name=_actor_name(user)
+        honour=honour, action=action, note=note[:500], user=user, user_name=actor_name(user)
     )
 
 

@@ -5,7 +5,7 @@ People are never copied in: an individual participant, honoured person or studio
 the member registry (``members.Member``), whose masked ID number and phone are what pages show.
 """
 
-from gonghui.honours.models.common import AwardGrade, Level
+from gonghui.honours.models.common import AwardGrade, Level, StepLog, actor_name
 from gonghui.honours.models.competitions import (
     Challenge,
     ChallengeStatus,
@@ -88,8 +88,10 @@ __all__ = [
     "ReviewAction",
     "ReviewRating",
     "StageKind",
+    "StepLog",
     "StudioAchievement",
     "StudioKind",
     "StudioReview",
     "StudioStatus",
+    "actor_name",
 ]

@@ -10,14 +10,13 @@ model workers' care (体检, 疗休养, 困难帮扶, 补充养老/劳模津贴)
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
 from gonghui.core.models import ScopedModel
 from gonghui.core.querysets import RestrictedQuerySet
-from gonghui.honours.models.common import Level
+from gonghui.honours.models.common import Level, StepLog
 
 
 class HonourKind(models.TextChoices):
@@ -132,22 +131,16 @@ class HonourAction(models.TextChoices):
     REJECT = "reject", "不予授予"
 
 
-class HonourStep(models.Model):
+class HonourStep(StepLog):
     scope_kind = "org"
     scope_org_field = "honour__org"
 
     honour = models.ForeignKey(Honour, on_delete=models.CASCADE, related_name="steps")
     action = models.CharField("操作", max_length=10, choices=HonourAction.choices)
-    note = models.CharField("意见", max_length=500, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    user_name = models.CharField("经办人", max_length=150, blank=True)
-    time = models.DateTimeField("时间", auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
 
-    class Meta:
-        default_permissions = ()
-        ordering = ["time", "pk"]
+    class Meta(StepLog.Meta):
         verbose_name = verbose_name_plural = "荣誉评选记录"
 
     def __str__(self) -> str:
