@@ -39,6 +39,11 @@ HONOURS_MODELS = (
     "honours.competitionproject",
     "honours.competitionteam",
     "honours.competitionparticipant",
+    "honours.honour",
+    "honours.carerecord",
+    "honours.innovationstudio",
+    "honours.pilotenterprise",
+    "honours.demosite",
 )
 HONOURS_ADMIN = tuple(name for model in HONOURS_MODELS for name in perms(model, BUSINESS))
 HONOURS_GRASSROOTS = (
@@ -46,6 +51,11 @@ HONOURS_GRASSROOTS = (
     *perms("honours.competitionproject", ("view", "add", "change", "delete")),
     *perms("honours.competitionteam", ("view", "add", "change", "delete")),
     *perms("honours.competitionparticipant", ("view", "add", "change", "delete", "export")),
+    *perms("honours.honour", ("view", "add", "change", "delete")),
+    *perms("honours.carerecord", ("view",)),
+    *perms("honours.innovationstudio", ("view", "add", "change")),
+    *perms("honours.pilotenterprise", ("view", "change")),
+    *perms("honours.demosite", ("view",)),
 )
 HONOURS_READ = tuple(name for model in HONOURS_MODELS for name in perms(model, READ))
 

@@ -85,6 +85,16 @@ MENU: list[tuple[str, list[Item]]] = [
             Item("劳动和技能竞赛", "honours:competition_list", "honours.Competition"),
             Item("竞赛项目", "honours:project_list", "honours.CompetitionProject"),
             Item("参赛职工", "honours:participant_list", "honours.CompetitionParticipant"),
+            Item("劳模工匠", "honours:honour_list", "honours.Honour"),
+            Item("劳模待遇", "honours:care_list", "honours.CareRecord"),
+            Item("创新工作室", "honours:studio_list", "honours.InnovationStudio"),
+        ],
+    ),
+    (
+        "产改",
+        [
+            Item("产改试点企业", "honours:pilot_list", "honours.PilotEnterprise"),
+            Item("产改示范点", "honours:demo_site_list", "honours.DemoSite"),
         ],
     ),
     (

@@ -18,6 +18,7 @@ from django.utils import timezone
 from gonghui.accounts.models import User
 from gonghui.honours.models import (
     AwardGrade,
+    CareRecord,
     Challenge,
     ChallengeStatus,
     Competition,
@@ -26,14 +27,25 @@ from gonghui.honours.models import (
     CompetitionStage,
     CompetitionStatus,
     CompetitionTeam,
+    DemoSite,
+    Honour,
+    HonourAction,
+    HonourState,
+    HonourStep,
+    InnovationStudio,
+    PilotEnterprise,
+    PilotLiaison,
     ProjectMode,
     ProjectReview,
     ProjectState,
+    ReformMeasure,
     ReviewAction,
     StageKind,
+    StudioAchievement,
+    StudioReview,
 )
 from gonghui.members.models import Member, MemberStatus
-from gonghui.orgs.models import Organization, OrgType
+from gonghui.orgs.models import Employer, Organization, OrgType
 
 CITY_CODE = "GH320400"
 PROJECT_TOPICS = ("智能巡检揭榜", "巡检机器人揭榜", "节能降耗", "工艺改进", "质量提升", "安全生产")
@@ -45,6 +57,10 @@ class DemoHonoursResult:
     competitions: int = 0
     projects: int = 0
     participants: int = 0
+    honours: int = 0
+    studios: int = 0
+    pilots: int = 0
+    demo_sites: int = 0
     skipped: bool = False
 
 
@@ -168,6 +184,9 @@ def load_demo_honours(*, seed: int = 2026, today: datetime.date | None = None) -
         )
         result.projects = _demo_projects(running, concluded, challenge, unions, admin, today, rng)
         result.participants = _demo_entries(running, concluded, unions, admin, rng)
+        result.honours = _demo_honours(city, unions, admin, today, rng)
+        result.studios = _demo_studios(unions, admin, today, rng)
+        result.pilots, result.demo_sites = _demo_reform(city, districts, admin, today, rng)
     return result
 
 
@@ -268,3 +287,291 @@ def _demo_entries(running, concluded, unions, admin, rng) -> int:
         )
     CompetitionParticipant.objects.bulk_create(rows)
     return len(rows)
+
+
+#: (kind, level, title, awarding body, state, years ago)
+HONOURS = (
+    ("model_worker", "province", "江苏省劳动模范", "江苏省人民政府", HonourState.AWARDED, 6),
+    ("model_worker", "city", "常州市劳动模范", "常州市人民政府", HonourState.AWARDED, 3),
+    ("advanced_worker", "city", "常州市先进工作者", "常州市人民政府", HonourState.AWARDED, 3),
+    ("may_day_medal", "national", "全国五一劳动奖章", "中华全国总工会", HonourState.AWARDED, 1),
+    ("may_day_medal", "province", "江苏省五一劳动奖章", "江苏省总工会", HonourState.AWARDED, 0),
+    ("craftsman", "city", "常州工匠", "常州市总工会", HonourState.AWARDED, 0),
+    ("craftsman", "county", "武进工匠", "武进区总工会", HonourState.PUBLICISED, 0),
+    ("gold_worker", "enterprise", "金牌职工", "企业工会", HonourState.REVIEWING, 0),
+    ("model_worker", "city", "常州市劳动模范", "常州市人民政府", HonourState.NOMINATED, 0),
+    ("model_worker", "city", "常州市劳动模范", "常州市人民政府", HonourState.REJECTED, 0),
+)
+COLLECTIVE = (
+    ("pioneer", "city", "常州市工人先锋号", "常州市总工会", "电气自动化车间"),
+    ("may_day_certificate", "province", "江苏省五一劳动奖状", "江苏省总工会", ""),
+    ("women_post", "city", "常州市巾帼标兵岗", "常州市总工会", "客户服务中心"),
+)
+
+
+def _demo_honours(city, unions, admin, today, rng) -> int:
+    members = list(
+        Member.objects.filter(org__in=unions, status=MemberStatus.ACTIVE, is_demo=True)
+        .select_related("org", "employer")
+        .order_by("-pk")[:200]
+    )
+    if not members:
+        return 0
+    honours = []
+    for (kind, level, title, body, state, ago), member in zip(HONOURS, rng.sample(members, len(HONOURS)), strict=False):
+        year = today.year - ago
+        awarded = datetime.date(year, 4, 28) if state == HonourState.AWARDED else None
+        if awarded and awarded > today:
+            awarded = today
+        notice = state in (HonourState.PUBLICISED, HonourState.AWARDED)
+        honours.append(
+            Honour(
+                org=member.org,
+                kind=kind,
+                level=level,
+                title=title,
+                year=year,
+                awarding_body=body,
+                member=member,
+                employer=member.employer,
+                deeds="立足岗位、攻坚克难，带领班组完成多项技术革新，累计创造经济效益数百万元。",
+                state=state,
+                notice_start=(awarded or today) - datetime.timedelta(days=12) if notice else None,
+                notice_end=(awarded or today + datetime.timedelta(days=3)) - datetime.timedelta(days=5)
+                if notice
+                else None,
+                awarded_on=awarded,
+                certificate_no=f"{year}{len(honours) + 1:04d}" if awarded else "",
+                created_by=admin,
+                is_demo=True,
+            )
+        )
+    for kind, level, title, body, unit in COLLECTIVE:
+        union = rng.choice(unions)
+        honours.append(
+            Honour(
+                org=union,
+                kind=kind,
+                level=level,
+                title=title,
+                year=today.year,
+                awarding_body=body,
+                collective_name=f"{union.name.removesuffix('工会委员会').removesuffix('工会')}{unit}",
+                deeds="团结协作、勇于创新，圆满完成年度生产经营任务。",
+                state=HonourState.AWARDED,
+                notice_start=today - datetime.timedelta(days=40),
+                notice_end=today - datetime.timedelta(days=33),
+                awarded_on=today - datetime.timedelta(days=30),
+                created_by=admin,
+                is_demo=True,
+            )
+        )
+    Honour.objects.bulk_create(honours)
+    saved = list(Honour.objects.filter(is_demo=True, org__path__subtree=city.path).order_by("pk"))
+    steps, care = [], []
+    flow = {
+        HonourState.NOMINATED: [HonourAction.NOMINATE],
+        HonourState.REVIEWING: [HonourAction.NOMINATE, HonourAction.REVIEW],
+        HonourState.PUBLICISED: [HonourAction.NOMINATE, HonourAction.REVIEW, HonourAction.PUBLICISE],
+        HonourState.AWARDED: [HonourAction.NOMINATE, HonourAction.REVIEW, HonourAction.PUBLICISE, HonourAction.AWARD],
+        HonourState.REJECTED: [HonourAction.NOMINATE, HonourAction.REVIEW, HonourAction.REJECT],
+    }
+    for honour in saved:
+        for action in flow[honour.state]:
+            note = "公示期间收到反映，经核实不符合条件" if action == HonourAction.REJECT else ""
+            steps.append(HonourStep(honour=honour, action=action, note=note, user=admin, user_name="演示"))
+        if honour.state == HonourState.AWARDED and honour.kind in ("model_worker", "advanced_worker", "may_day_medal"):
+            care.append(
+                CareRecord(
+                    honour=honour,
+                    org=honour.org,
+                    kind="health_check",
+                    year=today.year,
+                    due_on=datetime.date(today.year, 5, 15),
+                    done_on=datetime.date(today.year, 5, 20),
+                    amount=Decimal("1200"),
+                    created_by=admin,
+                    is_demo=True,
+                )
+            )
+            if honour.level in ("national", "province"):
+                care.append(
+                    CareRecord(
+                        honour=honour,
+                        org=honour.org,
+                        kind="pension",
+                        year=today.year,
+                        due_on=today - datetime.timedelta(days=5),
+                        amount=Decimal("3600"),
+                        note="省级以上劳模补充养老保险",
+                        created_by=admin,
+                        is_demo=True,
+                    )
+                )
+    HonourStep.objects.bulk_create(steps)
+    CareRecord.objects.bulk_create(care)
+    return len(saved)
+
+
+#: (name suffix, kind, level, field, named by, years ago, revoked)
+STUDIOS = (
+    ("劳模创新工作室", "model_worker", "province", "数控加工", "江苏省总工会", 4, False),
+    ("职工创新工作室", "worker", "city", "电力检修", "常州市总工会", 2, False),
+    ("工匠创新工作室", "craftsman", "city", "精密焊接", "常州市总工会", 0, False),
+    ("技能大师工作室", "worker", "county", "化工工艺", "区总工会", 1, False),
+    ("职工创新工作室", "worker", "county", "纺织机械", "区总工会", 3, True),
+)
+
+
+def _demo_studios(unions, admin, today, rng) -> int:
+    picked = rng.sample(unions, min(len(STUDIOS), len(unions)))
+    count = 0
+    for (suffix, kind, level, field, named_by, ago, revoked), union in zip(STUDIOS, picked, strict=False):
+        people = list(Member.objects.filter(org=union, status=MemberStatus.ACTIVE, is_demo=True).order_by("pk")[:5])
+        if not people:
+            continue
+        leader, team = people[0], people[1:]
+        named_on = datetime.date(today.year - ago, 3, 18) if ago else today - datetime.timedelta(days=60)
+        studio = InnovationStudio.objects.create(
+            org=union,
+            name=f"{leader.name}{suffix}",
+            kind=kind,
+            level=level,
+            employer=leader.employer,
+            leader=leader,
+            field=field,
+            named_on=named_on,
+            named_by=named_by,
+            status="revoked" if revoked else "active",
+            revoked_on=today - datetime.timedelta(days=90) if revoked else None,
+            created_by=admin,
+            is_demo=True,
+        )
+        studio.members.set(team)
+        StudioAchievement.objects.bulk_create(
+            [
+                StudioAchievement(
+                    studio=studio,
+                    kind="patent",
+                    title=f"{field}快换装置",
+                    achieved_on=named_on + datetime.timedelta(days=40),
+                    reference=f"ZL{named_on.year}1{rng.randint(1000000, 9999999)}",
+                ),
+                StudioAchievement(
+                    studio=studio,
+                    kind="saving",
+                    title=f"{field}降本改进",
+                    achieved_on=named_on + datetime.timedelta(days=50),
+                    amount=Decimal(rng.randint(5, 80) * 10000),
+                ),
+                StudioAchievement(
+                    studio=studio,
+                    kind="award",
+                    title="市职工优秀技术创新成果",
+                    achieved_on=named_on + datetime.timedelta(days=55),
+                    reference="二等奖",
+                ),
+            ]
+        )
+        StudioReview.objects.bulk_create(
+            [
+                StudioReview(
+                    studio=studio,
+                    year=year,
+                    rating="unqualified"
+                    if revoked and year == today.year
+                    else "excellent"
+                    if year % 2
+                    else "qualified",
+                    reviewed_on=datetime.date(year, 12, 10)
+                    if year < today.year
+                    else today - datetime.timedelta(days=90),
+                    reviewer=named_by,
+                    comments="年度考核",
+                )
+                for year in range(named_on.year, today.year + (1 if revoked else 0))
+            ]
+        )
+        count += 1
+    return count
+
+
+MEASURES = (
+    "建立职工技能等级自主评价制度",
+    "设立首席技师和技能带头人岗位",
+    "开展岗位练兵和技能比武",
+    "完善技术工人薪酬激励办法",
+    "建设职工创新工作室",
+    "推行产业工人积分制管理",
+)
+FEATURES = ("金蓝领技能提升计划", "师带徒双导师制", "技能人才积分落户", "班组长轮训", "工匠人才库", "")
+
+
+def _demo_reform(city, districts, admin, today, rng) -> tuple[int, int]:
+    """Two batches of pilot enterprises (with their 一企一策 checklists and liaison) and demonstration sites."""
+    employers = list(
+        Employer.objects.filter(org__path__subtree=city.path, union__isnull=False, staff_count__gte=100, is_demo=True)
+        .select_related("union")
+        .order_by("-staff_count", "pk")[:24]
+    )
+    staff = {
+        u.org_id: u
+        for u in User.objects.filter(org__in=[city, *districts], is_active=True, roles__code="union_admin").order_by(
+            "-pk"
+        )
+    }
+    pilots = []
+    for index, employer in enumerate(employers):
+        batch = 1 if index < 10 else 2
+        pilots.append(
+            PilotEnterprise(
+                org=employer.union,
+                employer=employer,
+                batch=batch,
+                designated_on=datetime.date(today.year - 1, 6, 1) if batch == 1 else datetime.date(today.year, 3, 15),
+                feature=FEATURES[index % len(FEATURES)],
+                status="accepted" if index < 3 else "withdrawn" if index == 9 else "piloting",
+                created_by=admin,
+                is_demo=True,
+            )
+        )
+    PilotEnterprise.objects.bulk_create(pilots)
+    saved = list(PilotEnterprise.objects.filter(is_demo=True, org__path__subtree=city.path).select_related("org"))
+    measures, liaisons = [], []
+    for index, pilot in enumerate(saved):
+        for number, title in enumerate(rng.sample(MEASURES, 4)):
+            done = pilot.status == "accepted" or number < index % 3
+            measures.append(
+                ReformMeasure(
+                    pilot=pilot,
+                    title=title,
+                    due_on=datetime.date(pilot.designated_on.year, 12, 31),
+                    status="done" if done else "in_progress" if number % 2 else "not_started",
+                    done_on=min(today, pilot.designated_on + datetime.timedelta(days=90 + number * 30))
+                    if done
+                    else None,
+                )
+            )
+        district = next((d for d in districts if pilot.org.path.startswith(d.path)), None)
+        liaison = staff.get(district.pk) if district else None
+        liaison = liaison or staff.get(city.pk)
+        if liaison is not None:
+            liaisons.append(PilotLiaison(pilot=pilot, staff=liaison, since=pilot.designated_on, note="每季度走访一次"))
+    ReformMeasure.objects.bulk_create(measures)
+    PilotLiaison.objects.bulk_create(liaisons)
+    sites = [
+        DemoSite(
+            org=pilot.org,
+            name=f"{pilot.employer.name}产改示范点",
+            level="city" if index < 2 else "county",
+            employer=pilot.employer,
+            named_on=datetime.date(today.year, 4, 20) if index else datetime.date(today.year - 1, 11, 10),
+            named_by="常州市总工会" if index < 2 else "区总工会",
+            description="技能形成、职业发展、权益保障机制健全，改革举措全部落地。",
+            created_by=admin,
+            is_demo=True,
+        )
+        for index, pilot in enumerate(p for p in saved if p.status == "accepted")
+    ]
+    DemoSite.objects.bulk_create(sites)
+    return len(saved), len(sites)

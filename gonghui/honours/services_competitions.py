@@ -40,6 +40,7 @@ from gonghui.honours.models import (
     ProjectState,
     ReviewAction,
     StageKind,
+    actor_name,
 )
 from gonghui.members.models import Member, MemberStatus
 from gonghui.orgs.models import Organization
@@ -61,10 +62,6 @@ CHALLENGE_FIELDS = ("title", "description", "reward", "deadline")
 PROJECT_FIELDS = ("title", "description", "leader_name")
 NOT_ORGANISER = "只有竞赛主办单位（或其上级单位）可以进行此操作。"
 NOT_RUNNING = "竞赛「{name}」{state}，只有进行中的竞赛可以{verb}。"
-
-
-def _actor_name(user: Any) -> str:
-    return (getattr(user, "display_name", "") or user.get_username())[:150] if user else "系统"
 
 
 def _save(obj: Any, user: Any, action: str) -> None:
@@ -237,7 +234,7 @@ def challenge_close(*, user: Any, challenge: Challenge) -> Challenge:
 
 def _review(project: CompetitionProject, user: Any, org: Organization, action: str, note: str = "") -> ProjectReview:
     return ProjectReview.objects.create(
-        project=project, org=org, action=action, note=note[:500], user=user, user_name=_actor_name(user)
+        project=project, org=org, action=action, note=note[:500], user=user, user_name=actor_name(user)
     )
 
 
@@ -449,32 +446,28 @@ def _check_result(score: Decimal | None, rank: int | None) -> None:
         raise ValidationError({"rank": "名次从 1 开始。"})
 
 
+def _record_result(user: Any, entry: Any, score: Decimal | None, rank: int | None, award: str) -> Any:
+    """The organiser records a participant's or team's score, rank and award while the competition runs."""
+    competition = _organiser_competition(user, entry.competition)
+    _require_running(competition, "录入成绩")
+    _check_result(score, rank)
+    entry = type(entry).objects.select_for_update(of=("self",)).get(pk=entry.pk)
+    entry.snapshot()
+    entry.score, entry.rank, entry.award = score, rank, award or ""
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
 @transaction.atomic
 def participant_result(
     *, user: Any, participant: CompetitionParticipant, score: Decimal | None, rank: int | None, award: str = ""
 ) -> CompetitionParticipant:
-    """The organiser records a participant's score, rank and award while the competition is running."""
-    competition = _organiser_competition(user, participant.competition)
-    _require_running(competition, "录入成绩")
-    _check_result(score, rank)
-    participant = CompetitionParticipant.objects.select_for_update(of=("self",)).get(pk=participant.pk)
-    participant.snapshot()
-    participant.score, participant.rank, participant.award = score, rank, award or ""
-    participant.full_clean()
-    participant.save()
-    return participant
+    return _record_result(user, participant, score, rank, award)
 
 
 @transaction.atomic
 def team_result(
     *, user: Any, team: CompetitionTeam, score: Decimal | None, rank: int | None, award: str = ""
 ) -> CompetitionTeam:
-    competition = _organiser_competition(user, team.competition)
-    _require_running(competition, "录入成绩")
-    _check_result(score, rank)
-    team = CompetitionTeam.objects.select_for_update(of=("self",)).get(pk=team.pk)
-    team.snapshot()
-    team.score, team.rank, team.award = score, rank, award or ""
-    team.full_clean()
-    team.save()
-    return team
+    return _record_result(user, team, score, rank, award)

@@ -6,7 +6,14 @@ from django.db.models.signals import post_delete, post_save
 
 from gonghui.honours import models
 
-SOURCE_MODELS = (models.Competition, models.CompetitionParticipant)
+SOURCE_MODELS = (
+    models.Competition,
+    models.CompetitionParticipant,
+    models.Honour,
+    models.InnovationStudio,
+    models.PilotEnterprise,
+    models.DemoSite,
+)
 
 
 def _records_changed(sender, **kwargs) -> None:

@@ -106,7 +106,7 @@ def _render_competition(request, competition: Competition, bound: dict | None = 
     organiser = selectors.is_organiser(user, competition)
     running = competition.status == CompetitionStatus.RUNNING
     joinable = running and can(user, CompetitionProject, "add")
-    forms = {"stage": StageForm(), "challenge": ChallengeForm(), **(bound or {})}
+    forms = {"stage": StageForm(), "challenge": ChallengeForm(prefix="challenge"), **(bound or {})}
     return render(
         request,
         "honours/competition_detail.html",
@@ -161,7 +161,7 @@ def competition_stage(request, pk: int):
 @require_POST
 def challenge_publish(request, pk: int):
     competition = competition_or_404(request.user, pk)
-    form = ChallengeForm(request.POST)
+    form = ChallengeForm(request.POST, prefix="challenge")
     if form.is_valid():
         try:
             services.challenge_publish(user=request.user, competition=competition, data=form.cleaned_data)
@@ -213,6 +213,11 @@ def _project_form_page(request, competition: Competition, *, challenge: Challeng
             messages.success(request, f"已提交「{project}」，等待「{project.current_org.name}」审核。")
             return HttpResponseRedirect(project.get_absolute_url())
     title = f"揭榜：{challenge.title}" if challenge else f"自主申报项目：{competition.name}"
+    return _form_page(request, competition, form, title)
+
+
+def _form_page(request, competition: Competition, form, title: str):
+    """A form about one competition (declare, bid, enter), in the generic edit page."""
     return render(
         request,
         "core/object_edit.html",
@@ -366,16 +371,7 @@ def _entry_page(request, competition: Competition, form, title: str, save):
         else:
             messages.success(request, f"已报名「{saved}」。")
             return HttpResponseRedirect(competition.get_absolute_url() + "#entries")
-    return render(
-        request,
-        "core/object_edit.html",
-        {
-            "title": title,
-            "form": form,
-            "cancel_url": competition.get_absolute_url(),
-            "breadcrumbs": _crumbs((competition.name, competition.get_absolute_url()), (title, None)),
-        },
-    )
+    return _form_page(request, competition, form, title)
 
 
 @login_required

@@ -78,3 +78,44 @@ def declare(world, competition, org, *, user=None, title="降本增效攻关项�
             competition=competition,
             data={"org": org, "title": title, "description": "节约用电10%。", "leader_name": "张工"},
         )
+
+
+def honour_data(org, member=None, **overrides) -> dict:
+    data = {
+        "org": org,
+        "kind": "model_worker",
+        "level": "city",
+        "title": "",
+        "year": 2026,
+        "awarding_body": "常州市人民政府",
+        "member": member,
+        "collective_name": "",
+        "employer": None,
+        "deeds": "扎根一线二十年，带头攻克技术难题。",
+    }
+    data.update(overrides)
+    return data
+
+
+def nominate(world, org, *, name: str = "劳模甲", serial: int = 101, user=None, member=None, **overrides):
+    from gonghui.honours import services_honours
+
+    user = user or admin_of(world, org)
+    union = org if org.org_type in ("grassroots", "joint") else None
+    member = member or (add_member(world, union, name=name, serial=serial) if union else None)
+    with actor(user):
+        return services_honours.honour_nominate(user=user, data=honour_data(org, member, **overrides))
+
+
+def award(world, honour, *, user=None, awarded_on=None):
+    """Take a nomination through review and a finished public notice to the award."""
+    from gonghui.honours import services_honours
+
+    user = user or admin_of(world, honour.org)
+    end = awarded_on or D(2026, 4, 28)
+    with actor(user):
+        honour = services_honours.honour_review(user=user, honour=honour)
+        honour = services_honours.honour_publicise(
+            user=user, honour=honour, notice_start=end - datetime.timedelta(days=7), notice_end=end
+        )
+        return services_honours.honour_award(user=user, honour=honour, awarded_on=end, certificate_no="LM2026001")

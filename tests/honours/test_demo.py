@@ -22,7 +22,7 @@ def demo(db):
 
 
 def test_demo_is_loaded_once(demo):
-    assert not demo.skipped and demo.competitions == 3
+    assert not demo.skipped and demo.competitions == 3 and demo.honours == 13
     assert load_demo_honours().skipped
     assert Competition.objects.count() == 3
     states = set(CompetitionProject.objects.values_list("state", flat=True))
@@ -40,3 +40,38 @@ def test_demo_pages_open(client, demo):
         assert client.get(competition.get_absolute_url()).status_code == 200
     for project in CompetitionProject.objects.all():
         assert client.get(project.get_absolute_url()).status_code == 200
+
+
+def test_demo_honours_pages_open(client, demo):
+    from gonghui.honours.models import Honour
+
+    client.force_login(User.objects.get(username="city_admin"))
+    for name in ("honours:honour_list", "honours:care_list", "honours:care_due"):
+        assert client.get(reverse(name)).status_code == 200
+    states = set(Honour.objects.values_list("state", flat=True))
+    assert states == {"nominated", "reviewing", "publicised", "awarded", "rejected"}
+    for honour in Honour.objects.all():
+        assert client.get(honour.get_absolute_url()).status_code == 200
+
+
+def test_demo_studios_pages_open(client, demo):
+    from gonghui.honours.models import InnovationStudio
+
+    assert demo.studios == InnovationStudio.objects.count() > 0
+    client.force_login(User.objects.get(username="city_admin"))
+    assert client.get(reverse("honours:studio_list")).status_code == 200
+    for studio in InnovationStudio.objects.all():
+        assert client.get(studio.get_absolute_url()).status_code == 200
+
+
+def test_demo_reform_pages_open(client, demo):
+    from gonghui.honours.models import DemoSite, PilotEnterprise
+
+    assert demo.pilots == PilotEnterprise.objects.count() > 0
+    assert demo.demo_sites == DemoSite.objects.count() > 0
+    assert set(PilotEnterprise.objects.values_list("batch", flat=True)) <= {1, 2}
+    client.force_login(User.objects.get(username="city_admin"))
+    for name in ("honours:pilot_list", "honours:demo_site_list"):
+        assert client.get(reverse(name)).status_code == 200
+    for pilot in PilotEnterprise.objects.all():
+        assert client.get(pilot.get_absolute_url()).status_code == 200

@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from gonghui.core.models import ChangeLoggedModel, ScopedModel
 from gonghui.core.querysets import RestrictedQuerySet
-from gonghui.honours.models.common import AwardGrade, Level
+from gonghui.honours.models.common import AwardGrade, Level, StepLog
 
 
 class CompetitionKind(models.TextChoices):
@@ -186,8 +186,8 @@ class ReviewAction(models.TextChoices):
     COMPLETE = "complete", "完成评定"
 
 
-class ProjectReview(models.Model):
-    """One step of a project: who (unit and user), when, what, with the opinion."""
+class ProjectReview(StepLog):
+    """One step of a project: which unit, who, when, what, with the opinion."""
 
     scope_kind = "org"
     scope_org_field = "project__org"
@@ -195,16 +195,10 @@ class ProjectReview(models.Model):
     project = models.ForeignKey(CompetitionProject, on_delete=models.CASCADE, related_name="reviews")
     org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="单位")
     action = models.CharField("操作", max_length=10, choices=ReviewAction.choices)
-    note = models.CharField("意见", max_length=500, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    user_name = models.CharField("经办人", max_length=150, blank=True)
-    time = models.DateTimeField("时间", auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
 
-    class Meta:
-        default_permissions = ()
-        ordering = ["time", "pk"]
+    class Meta(StepLog.Meta):
         verbose_name = verbose_name_plural = "竞赛项目审核记录"
 
     def __str__(self) -> str:

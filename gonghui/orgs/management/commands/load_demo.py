@@ -90,7 +90,8 @@ class Command(BaseCommand):
         if not honours.skipped:
             self.stdout.write(
                 f"建功立业：竞赛 {honours.competitions} 项，竞赛项目 {honours.projects} 个，"
-                f"参赛职工 {honours.participants} 人"
+                f"参赛职工 {honours.participants} 人，荣誉 {honours.honours} 项，创新工作室 {honours.studios} 个，"
+                f"产改试点企业 {honours.pilots} 家，产改示范点 {honours.demo_sites} 个"
             )
         for username in result.skipped_users:
             self.stdout.write(
