@@ -76,7 +76,7 @@ def list_centres(request, filters: Query[CenterFilter]):
     return filters.filter(ServiceCenter.objects.restrict(request.user, "view"))
 
 
-@router.get("/service-centres/{pk}", response=CenterOut, summary="职工服务阵地详情")
+@router.get("/service-centres/{int:pk}", response=CenterOut, summary="职工服务阵地详情")
 def get_centre(request, pk: int):
     return get_restricted_or_404(ServiceCenter, request.user, "view", pk=pk)
 
@@ -90,7 +90,7 @@ def create_centre(request, payload: CenterIn):
         raise_api_error(error)
 
 
-@router.patch("/service-centres/{pk}", response=CenterOut, summary="修改职工服务阵地（如更新建设状态）")
+@router.patch("/service-centres/{int:pk}", response=CenterOut, summary="修改职工服务阵地（如更新建设状态）")
 def update_centre(request, pk: int, payload: CenterPatch):
     center = get_restricted_or_404(ServiceCenter, request.user, "change", pk=pk)
     data = api_payload(request, payload.dict(exclude_unset=True))

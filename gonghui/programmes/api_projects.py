@@ -59,20 +59,20 @@ def _out(row) -> dict:
 
 
 @router.get("/livelihood-projects", response=list[ProjectOut], summary="民生实事及实时进度")
-def list_projects(request, year: int | None = None):
+def list_livelihood_projects(request, year: int | None = None):
     require_permission(request, LivelihoodProject, "view")
     queryset = selectors_projects.projects_for(request.user).filter(year=year or datetime.date.today().year)
     return [_out(row) for row in selectors_projects.progress_list(queryset)]
 
 
-@router.get("/livelihood-projects/{pk}", response=ProjectOut, summary="民生实事详情及进度")
-def get_project(request, pk: int):
+@router.get("/livelihood-projects/{int:pk}", response=ProjectOut, summary="民生实事详情及进度")
+def get_livelihood_project(request, pk: int):
     project = get_restricted_or_404(selectors_projects.projects_for(request.user), request.user, "view", pk=pk)
     return _out(selectors_projects.progress(project))
 
 
-@router.post("/livelihood-projects/{pk}/report", response=ProjectOut, summary="填报民生实事完成数")
-def report_project(request, pk: int, payload: ReportIn):
+@router.post("/livelihood-projects/{int:pk}/report", response=ProjectOut, summary="填报民生实事完成数")
+def report_livelihood_project(request, pk: int, payload: ReportIn):
     project = get_restricted_or_404(LivelihoodProject, request.user, "change", pk=pk)
     try:
         project = services_projects.project_report(

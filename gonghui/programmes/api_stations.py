@@ -211,7 +211,7 @@ def overdue_stations(request):
     return selectors_stations.overdue_inspections(request.user)
 
 
-@router.get("/stations/{pk}", response=StationOut, summary="驿站详情")
+@router.get("/stations/{int:pk}", response=StationOut, summary="驿站详情")
 def get_station(request, pk: int):
     return get_restricted_or_404(Station, request.user, "view", pk=pk)
 
@@ -226,7 +226,7 @@ def create_station(request, payload: StationIn):
         raise_api_error(error)
 
 
-@router.patch("/stations/{pk}", response=StationOut, summary="修改驿站")
+@router.patch("/stations/{int:pk}", response=StationOut, summary="修改驿站")
 def update_station(request, pk: int, payload: StationPatch):
     station = get_restricted_or_404(Station, request.user, "change", pk=pk)
     data = _data(request, payload.dict(exclude_unset=True))
@@ -236,7 +236,7 @@ def update_station(request, pk: int, payload: StationPatch):
         raise_api_error(error)
 
 
-@router.delete("/stations/{pk}", response={204: None}, summary="删除驿站")
+@router.delete("/stations/{int:pk}", response={204: None}, summary="删除驿站")
 def delete_station(request, pk: int):
     station = get_restricted_or_404(Station, request.user, "delete", pk=pk)
     try:
@@ -246,14 +246,14 @@ def delete_station(request, pk: int):
     return Status(204, None)
 
 
-@router.get("/stations/{pk}/inspections", response=list[InspectionOut], summary="驿站巡查记录")
+@router.get("/stations/{int:pk}/inspections", response=list[InspectionOut], summary="驿站巡查记录")
 @paginate(PageNumberPagination)
 def list_inspections(request, pk: int):
     station = get_restricted_or_404(Station, request.user, "view", pk=pk)
     return Inspection.objects.restrict(request.user, "view").filter(station=station)
 
 
-@router.post("/stations/{pk}/inspections", response={201: InspectionOut}, summary="登记巡查或复查")
+@router.post("/stations/{int:pk}/inspections", response={201: InspectionOut}, summary="登记巡查或复查")
 def create_inspection(request, pk: int, payload: InspectionIn):
     station = get_restricted_or_404(Station, request.user, "change", pk=pk)
     require_permission(request, Inspection, "add")
@@ -275,7 +275,7 @@ def create_inspection(request, pk: int, payload: InspectionIn):
     return Status(201, inspection)
 
 
-@router.put("/stations/{pk}/usage", response=UsageOut, summary="填报或更正某月服务人次")
+@router.put("/stations/{int:pk}/usage", response=UsageOut, summary="填报或更正某月服务人次")
 def save_usage(request, pk: int, payload: UsageIn):
     station = get_restricted_or_404(Station, request.user, "change", pk=pk)
     require_permission(request, UsageReport, "add")
