@@ -66,7 +66,9 @@ def plan(world, settings):
         report = QuarterlyReport.objects.create(
             org=org, year=2026, quarter=quarter, status=status, due_date=D(2026, 10, 10)
         )
-        ReportValue.objects.create(report=report, indicator=Indicator.objects.get(key="union_social_workers"), value=value)
+        ReportValue.objects.create(
+            report=report, indicator=Indicator.objects.get(key="union_social_workers"), value=value
+        )
     return world
 
 

@@ -55,7 +55,10 @@ def test_a_submitted_report_shows_at_once(plan):
 
 def test_returning_a_report_through_the_service_shows_at_once(plan):
     world = plan
-    assert _row(progress_board(world.city_admin, world.city, 2026, 3), world.wujin).cells["union_social_workers"].actual == 8
+    assert (
+        _row(progress_board(world.city_admin, world.city, 2026, 3), world.wujin).cells["union_social_workers"].actual
+        == 8
+    )
     report = QuarterlyReport.objects.get(org=world.wujin, year=2026, quarter=3)
     with actor(world.city_admin):
         services_reports.report_return(user=world.city_admin, report=report, comment="数据有误，请核实后重报。")

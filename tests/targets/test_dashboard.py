@@ -227,7 +227,11 @@ def test_progress_matrix_with_drill_down_links(login, plan):
 
 def test_progress_per_indicator_ranking(login, plan):
     world = plan
-    body = login(world.city_admin).get(url("targets:progress", world.city, "indicator=union_social_workers")).content.decode()
+    body = (
+        login(world.city_admin)
+        .get(url("targets:progress", world.city, "indicator=union_social_workers"))
+        .content.decode()
+    )
     ranked = body[body.index("各下级单位按完成率排名") : body.index("各单位各指标完成情况")]
     rows = re.findall(r"<tr><td>(\d)</td><td><a [^>]+>([^<]+)</a>", ranked)
     assert rows == [("1", "天宁区总工会"), ("2", "武进区总工会")]
@@ -287,7 +291,10 @@ def test_api_progress_board(login, plan):
     data = response.json()
     assert data["org"]["id"] == world.city.pk
     assert [ind["key"] for ind in data["indicators"]] == ["members_recruited", "union_social_workers"]
-    assert {ind["key"]: ind["weight"] for ind in data["indicators"]} == {"members_recruited": 60, "union_social_workers": 40}
+    assert {ind["key"]: ind["weight"] for ind in data["indicators"]} == {
+        "members_recruited": 60,
+        "union_social_workers": 40,
+    }
     own = {cell["indicator"]: cell for cell in data["own"]["cells"]}
     assert own["members_recruited"]["actual"] == 3 and own["members_recruited"]["light"] == "green"
     assert own["union_social_workers"]["actual"] is None
