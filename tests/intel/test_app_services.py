@@ -170,7 +170,9 @@ def test_confirmed_figures_prefill_the_quarterly_report_with_their_evidence(plan
     assert outcome.prefill.report == report_of(world.wujin)
     report = report_of(world.wujin)
     assert report.status == ReportStatus.DRAFT
-    assert value_of(report, "stations_built") == 8  # the planned 10 is a target, not an actual
+    # stations are computed from the station registry: the stated 8 is a cross-check, never a prefill
+    stations = report.values.get(indicator__key="stations_built")
+    assert stations.is_computed and stations.value == 0
     assert value_of(report, "relief_beneficiaries") == 120
     assert value_of(report, "relief_amount") == 410000
     row = report.values.get(indicator__key="relief_amount")
@@ -220,7 +222,7 @@ def test_a_value_the_unit_typed_is_kept_and_a_prefilled_one_follows_corrections(
 def test_a_submitted_report_is_not_changed(planned):
     world = planned
     report = open_report(world.wujin_admin, world.wujin, QUARTER)
-    values = {"stations_built": "1", "relief_beneficiaries": "2", "relief_amount": "3"}
+    values = {"relief_beneficiaries": "2", "relief_amount": "3"}
     with actor(world.wujin_admin):
         services_reports.report_submit(
             user=world.wujin_admin, report=report, data={"highlights": "好", "values": values}
