@@ -166,7 +166,10 @@ def test_composite_indicator_is_the_weighted_completion_of_its_components(plan):
                 "unit": "%",
                 "category": "综合",
                 "kind": "composite",
-                "components": [{"key": "members_recruited", "weight": 60}, {"key": "stations_built", "weight": 40}],
+                "components": [
+                    {"key": "members_recruited", "weight": 60},
+                    {"key": "union_social_workers", "weight": 40},
+                ],
             },
         )
     whole = _target(Plan.objects.get(org=world.city), world.city, "service_index", 100)
