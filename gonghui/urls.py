@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include(programmes_urls.public_urlpatterns)),
     path("rights/", include((rights_urls.urlpatterns, "rights"))),
     path("", include(rights_urls.public_urlpatterns)),
+    path("reports/", include("gonghui.reports.urls")),
 ]
 
 # Reachable without login; the route-coverage test checks every other route is protected.

@@ -251,3 +251,20 @@ BUILTIN_ROLES = tuple(
     )
     for spec in BUILTIN_ROLES
 )
+
+# --- statistics annual returns (gonghui/reports): appended to the business roles -------------------
+RETURNS_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "union_admin": (*perms("reports.returncampaign", BUSINESS), *perms("reports.unitreturn", BUSINESS)),
+    "grassroots_chair": (*perms("reports.returncampaign", ("view",)), *perms("reports.unitreturn", ("view", "change"))),
+    "leader": (*perms("reports.returncampaign", READ), *perms("reports.unitreturn", READ)),
+}
+BUILTIN_ROLES = tuple(
+    RoleSpec(
+        spec.code,
+        spec.name,
+        spec.data_scope,
+        spec.permissions + RETURNS_PERMISSIONS.get(spec.code, ()),
+        spec.remark,
+    )
+    for spec in BUILTIN_ROLES
+)

@@ -49,6 +49,13 @@ MENU: list[tuple[str, list[Item]]] = [
         ],
     ),
     (
+        "统计年报",
+        [
+            Item("年报填报", "reports:return_list", "reports.UnitReturn"),
+            Item("年报任务", "reports:campaign_list", "reports.ReturnCampaign"),
+        ],
+    ),
+    (
         "工作材料",
         [
             Item("工作材料", "intel:document_list", "intel.Document"),
