@@ -4,14 +4,12 @@ The same selectors, services and restrict as the pages: a campaign or return out
 Operation names are prefixed ``returns_``.
 """
 
-from __future__ import annotations
-
 import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -39,9 +37,9 @@ class CampaignOut(Schema):
     deadline: datetime.date
     status: CampaignStatus
 
-    @staticmethod
-    def resolve_org_name(obj):
-        return obj.org.name
+
+CAMPAIGN_FIELDS = ("id", "org_id", "year", "title", "period_start", "period_end", "deadline", "status")
+RETURN_FIELDS = ("id", "campaign_id", "org_id", "form", "status", "submitted_at", "reviewed_at", "review_comment")
 
 
 class StatusCount(Schema):
@@ -74,14 +72,6 @@ class ReturnOut(Schema):
     reviewed_at: datetime.datetime | None
     review_comment: str
     is_late: bool
-
-    @staticmethod
-    def resolve_org_name(obj):
-        return obj.org.name
-
-    @staticmethod
-    def resolve_year(obj):
-        return obj.campaign.year
 
 
 class ValueOut(Schema):
@@ -184,8 +174,11 @@ def _detail(ret: UnitReturn) -> dict:
                 "correction_reason": value.correction_reason if value else "",
             }
         )
-    out = ReturnOut.from_orm(ret).dict()
+    out = {name: getattr(ret, name) for name in RETURN_FIELDS}
     out.update(
+        org_name=ret.org.name,
+        year=ret.campaign.year,
+        is_late=ret.is_late,
         table_number=form.table_number,
         title=form.title,
         preparer_name=ret.preparer_name,
@@ -228,11 +221,12 @@ def returns_campaign_open(request, payload: CampaignIn):
         )
     except (ValidationError, PermissionDenied) as error:
         raise_api_error(error)
-    return 201, _campaign_detail(request, campaign)
+    return Status(201, _campaign_detail(request, campaign))
 
 
 def _campaign_detail(request, campaign: ReturnCampaign) -> dict:
-    out = CampaignOut.from_orm(campaign).dict()
+    out = {name: getattr(campaign, name) for name in CAMPAIGN_FIELDS}
+    out["org_name"] = campaign.org.name
     out["counts"] = selectors.status_counts(selectors.returns_for(request.user).filter(campaign=campaign))
     return out
 

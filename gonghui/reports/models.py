@@ -69,6 +69,10 @@ class ReturnCampaign(ScopedModel):
                 )
 
     @property
+    def org_name(self) -> str:
+        return self.org.name
+
+    @property
     def period_label(self) -> str:
         return f"{self.period_start:%Y年%-m月%-d日}—{self.period_end:%Y年%-m月%-d日}"
 
@@ -124,6 +128,14 @@ class UnitReturn(ScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:return_detail", args=[self.pk])
+
+    @property
+    def org_name(self) -> str:
+        return self.org.name
+
+    @property
+    def year(self) -> int:
+        return self.campaign.year
 
     @property
     def is_editable(self) -> bool:

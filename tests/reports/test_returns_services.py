@@ -247,7 +247,7 @@ def test_accepted_returns_feed_the_return_indicator_sources_and_the_figures(worl
 
 def test_campaign_close_locks_the_returns(world):
     campaign = open_campaign(world)
-    services.campaign_close(user=world.city_admin, campaign=campaign)
+    campaign = services.campaign_close(user=world.city_admin, campaign=campaign)
     with pytest.raises(ValidationError, match="已结束"):
         services.return_compile(user=world.chair, unit_return=return_of(campaign, world.wujin_union))
     assert campaign.status == "closed"
