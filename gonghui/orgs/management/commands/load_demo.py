@@ -12,6 +12,7 @@ from gonghui.intel.demo import load_demo_intel
 from gonghui.members.demo import load_demo_members
 from gonghui.orgs.demo import DEFAULT_SEED, DemoConflict, load_demo
 from gonghui.programmes.demo import load_demo_programmes
+from gonghui.reports.demo import load_demo_returns
 from gonghui.rights.demo import load_demo_rights
 from gonghui.targets.demo import load_demo_targets
 
@@ -93,6 +94,10 @@ class Command(BaseCommand):
                 f"参赛职工 {honours.participants} 人，荣誉 {honours.honours} 项，创新工作室 {honours.studios} 个，"
                 f"产改试点企业 {honours.pilots} 家，产改示范点 {honours.demo_sites} 个"
             )
+        returns = load_demo_returns(seed=seed)
+        if not returns.skipped:
+            states = "，".join(f"{label} {count}" for label, count in returns.by_status.items())
+            self.stdout.write(f"统计年报：2026 年度 {returns.returns} 个单位（{states}）")
         for username in result.skipped_users:
             self.stdout.write(
                 self.style.WARNING(f"已存在非演示账号「{username}」，未作任何修改，也未作为演示账号列出。")
