@@ -255,7 +255,7 @@ BUILTIN_ROLES = tuple(
 # --- statistics annual returns (gonghui/reports): appended to the business roles -------------------
 RETURNS_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "union_admin": (*perms("reports.returncampaign", BUSINESS), *perms("reports.unitreturn", BUSINESS)),
-    "grassroots_chair": (*perms("reports.returncampaign", ("view",)), *perms("reports.unitreturn", ("view", "change"))),
+    "grassroots_chair": tuple(perms("reports.unitreturn", ("view", "change"))),
     "leader": (*perms("reports.returncampaign", READ), *perms("reports.unitreturn", READ)),
 }
 BUILTIN_ROLES = tuple(

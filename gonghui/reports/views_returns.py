@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
@@ -24,7 +24,7 @@ from gonghui.reports import services_returns as services
 from gonghui.reports.forms_returns import CampaignOpenForm, ReturnBackForm, ReviewForm
 from gonghui.reports.models import CampaignStatus, ReturnCampaign, ReturnStatus, UnitReturn
 from gonghui.reports.tables_returns import CampaignTable, UnitReturnFilterSet, UnitReturnTable
-from gonghui.reports.xlsx_returns import return_xlsx
+from gonghui.reports.xlsx_returns import children_xlsx, return_xlsx
 
 LIST_TITLE = "统计年报"
 CAMPAIGN_TITLE = "年报任务"
@@ -315,3 +315,15 @@ def return_export(request, pk: int):
     mark_operation(request, f"导出统计年报：{ret}")
     form = forms.FORMS[ret.form]
     return xlsx_response(return_xlsx(ret), f"{ret.org.name}_{ret.campaign.year}年{form.title}")
+
+
+@login_required
+def return_children_export(request, pk: int):
+    """下级汇总表 of an above-grassroots return."""
+    ret = _get_return(request, pk)
+    if ret.form != forms.ABOVE_FORM.key:
+        raise Http404("基层工会统计表没有下级汇总表。")
+    if not (_may(request.user, ret, "export") or _may(request.user, ret, "change")):
+        raise PermissionDenied("您没有导出该年报的权限。")
+    mark_operation(request, f"导出统计年报下级汇总表：{ret}")
+    return xlsx_response(children_xlsx(ret), f"{ret.org.name}_{ret.campaign.year}年统计年报下级汇总表")

@@ -89,3 +89,67 @@ def return_xlsx(ret: UnitReturn) -> bytes:
     sheet.fit_to_pages(1, 0)
     workbook.close()
     return buffer.getvalue()
+
+
+def children_xlsx(ret: UnitReturn) -> bytes:
+    """下级汇总表: one column per direct sub-unit's return (its reported figures, by the row's concept), the total
+    of the accepted ones, and the parent's own figure — how the parent checks what it aggregates."""
+    from gonghui.reports.models import ReturnStatus
+    from gonghui.reports.services_returns import child_returns
+
+    form = forms.FORMS[ret.form]
+    children = list(child_returns(ret).prefetch_related("values"))
+    by_child = []
+    for child in children:
+        child_form = forms.FORMS[child.form]
+        concepts = {child_form.by_code[v.code].concept: v for v in child.values.all() if v.code in child_form.by_code}
+        by_child.append(concepts)
+    own = {value.code: value for value in ret.values.all()}
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False}
+    )
+    sheet = workbook.add_worksheet("下级汇总")
+    title = workbook.add_format({"bold": True, "font_size": 14})
+    head = workbook.add_format({"bold": True, "border": 1, "bg_color": "#F2F2F2", "text_wrap": True, "align": "center"})
+    cell = workbook.add_format({"border": 1})
+    number = workbook.add_format({"border": 1, "num_format": "#,##0.##"})
+    last = 3 + len(children) + 1
+    sheet.merge_range(0, 0, 0, last, f"{ret.org.name}{ret.campaign.year}年统计年报下级汇总表", title)
+    headers = ["代码", "指标名称", "计量单位"]
+    headers += [f"{child.org.name}（{child.get_status_display()}）" for child in children]
+    headers += ["已审核下级合计", "本单位本年数"]
+    for col, header in enumerate(headers):
+        sheet.write_string(1, col, header, head)
+    sheet.set_column(0, 0, 6)
+    sheet.set_column(1, 1, 30)
+    sheet.set_column(3, last, 14)
+    row_number = 2
+    for field in form.fields:
+        if not field.concept:
+            continue
+        sheet.write_string(row_number, 0, field.code, cell)
+        sheet.write_string(row_number, 1, field.label, cell)
+        sheet.write_string(row_number, 2, field.unit, cell)
+        total = None
+        for index, (child, concepts) in enumerate(zip(children, by_child, strict=True)):
+            value = concepts.get(field.concept)
+            amount = value.final_value if value is not None else None
+            if amount is None:
+                sheet.write_blank(row_number, 3 + index, None, cell)
+            else:
+                sheet.write_number(row_number, 3 + index, float(amount), number)
+                if child.status == ReturnStatus.ACCEPTED:
+                    total = (total or 0) + amount
+        for col, amount in (
+            (3 + len(children), total),
+            (4 + len(children), getattr(own.get(field.code), "final_value", None)),
+        ):
+            if amount is None:
+                sheet.write_blank(row_number, col, None, cell)
+            else:
+                sheet.write_number(row_number, col, float(amount), number)
+        row_number += 1
+    sheet.freeze_panes(2, 3)
+    workbook.close()
+    return buffer.getvalue()

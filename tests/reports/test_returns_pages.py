@@ -153,3 +153,28 @@ def open_campaign_for_wujin(world):
     return services.campaign_open(
         user=world.wujin_admin, org=world.wujin, year=YEAR + 1, deadline=datetime.date(YEAR + 1, 11, 1)
     )
+
+
+def test_children_summary_xlsx_has_a_column_per_sub_unit_and_the_accepted_total(client, world, campaign):
+    ret = return_of(campaign, world.wujin_union)
+    services.return_compile(user=world.chair, unit_return=ret)
+    fill_manual(world.chair, ret, **{"20": {"value": "4", "reason": "一人漏登"}})
+    services.return_submit(user=world.chair, unit_return=ret)
+    services.return_accept(user=world.wujin_admin, unit_return=ret)
+    town = services.return_compile(user=world.wujin_admin, unit_return=return_of(campaign, world.hutang))
+    client.force_login(world.wujin_admin)
+    response = client.get(reverse("reports:return_children_xlsx", args=[town.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert [cell.value for cell in sheet[2]] == [
+        "代码",
+        "指标名称",
+        "计量单位",
+        "武进甲公司工会（已审核）",
+        "已审核下级合计",
+        "本单位本年数",
+    ]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert rows["10"][1] == "会员总数" and rows["10"][3:] == (4, 4, 4)
+    assert client.get(reverse("reports:return_children_xlsx", args=[ret.pk])).status_code == 404  # grassroots form
+    client.force_login(world.tianning_admin)
+    assert client.get(reverse("reports:return_children_xlsx", args=[town.pk])).status_code == 404
