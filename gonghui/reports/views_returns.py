@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -221,14 +222,13 @@ def return_detail(request, pk: int):
             messages.success(request, "已按最新业务记录重新计算，更正过的数值保持不变。")
         else:
             people = {name: request.POST.get(name, "") for name in PEOPLE_FIELDS}
-            ret = services.return_save(
-                user=request.user, unit_return=ret, entries=_entries(request.POST), people=people
-            )
-            if action == "submit":
-                ret = services.return_submit(user=request.user, unit_return=ret)
-                messages.success(request, "年报已上报，等待上级单位审核。")
-            else:
-                messages.success(request, "已保存。")
+            with transaction.atomic():  # a refused submission saves nothing either
+                ret = services.return_save(
+                    user=request.user, unit_return=ret, entries=_entries(request.POST), people=people
+                )
+                if action == "submit":
+                    ret = services.return_submit(user=request.user, unit_return=ret)
+            messages.success(request, "年报已上报，等待上级单位审核。" if action == "submit" else "已保存。")
     except ValidationError as error:
         errors = error.message_dict if hasattr(error, "error_dict") else {"entries": error.messages}
         ret = _get_return(request, pk)

@@ -178,3 +178,16 @@ def test_children_summary_xlsx_has_a_column_per_sub_unit_and_the_accepted_total(
     assert client.get(reverse("reports:return_children_xlsx", args=[ret.pk])).status_code == 404  # grassroots form
     client.force_login(world.tianning_admin)
     assert client.get(reverse("reports:return_children_xlsx", args=[town.pk])).status_code == 404
+
+
+def test_a_refused_submission_saves_nothing(client, world, campaign):
+    ret = return_of(campaign, world.wujin_union)
+    services.return_compile(user=world.chair, unit_return=ret)
+    client.force_login(world.chair)
+    url = reverse("reports:return_detail", args=[ret.pk])
+    response = client.post(url, {"action": "submit", "value_32": "5", "preparer_name": "周"})
+    assert response.status_code == 422 and "尚未填写" in response.content.decode()
+    assert 'value="5"' in response.content.decode()
+    ret.refresh_from_db()
+    assert ret.status == ReturnStatus.FILLING and ret.preparer_name == ""
+    assert ret.values.get(code="32").final_value is None
