@@ -35,6 +35,10 @@ def test_open_a_campaign_and_read_it(client, world):
     other = {"org_id": world.tianning.pk, "year": YEAR, "deadline": "2026-11-20"}
     assert client.post("/api/returns/campaigns", other, content_type="application/json", **auth).status_code == 404
     assert client.get("/api/returns/campaigns", **auth).json()["count"] == 1
+    assert client.get("/api/returns/campaigns", **bearer(token_for(world.tianning_admin))).json()["count"] == 0
+    assert (
+        client.get(f"/api/returns/campaigns/{body['id']}", **bearer(token_for(world.tianning_admin))).status_code == 404
+    )
     assert client.get(f"/api/returns/campaigns/{body['id']}", **auth).status_code == 200
 
 

@@ -145,6 +145,9 @@ def test_a_user_of_the_other_subtree_gets_404_on_every_page(client, world, campa
         assert client.get(url).status_code == 404, url
         assert client.post(url, {"action": "compile", "comment": "x"}).status_code == 404, url
     assert client.post(reverse("reports:campaign_close", args=[district.pk])).status_code == 404
+    assert str(district) not in client.get(reverse("reports:campaign_list")).content.decode()
+    assert "武进" not in client.get(reverse("reports:return_list")).content.decode()
+    assert client.get(reverse("reports:return_list") + f"?campaign={district.pk}").status_code == 200
     ret.refresh_from_db()
     assert ret.status == ReturnStatus.FILLING
 
