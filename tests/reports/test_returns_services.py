@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from gonghui.core.models import ChangeLog
+from gonghui.notices.models import Message
 from gonghui.reports import returns as forms
 from gonghui.reports import services_returns as services
 from gonghui.reports.models import ReturnAction, ReturnLog, ReturnStatus
@@ -168,6 +169,7 @@ def test_review_is_for_a_proper_ancestor_and_returning_needs_a_reason(world):
     with pytest.raises(ValidationError, match="退回原因"):
         services.return_return(user=world.wujin_admin, unit_return=ret, comment=" ")
     ret = services.return_return(user=world.wujin_admin, unit_return=ret, comment="职工人数与社保参保人数不符，请核实")
+    assert "职工人数与社保参保人数不符" in Message.objects.get(recipient=world.chair).body
     assert ret.status == ReturnStatus.RETURNED and ret.review_comment.startswith("职工人数")
     services.return_submit(user=world.chair, unit_return=ret)
     ret = services.return_accept(user=world.wujin_admin, unit_return=ret, comment="同意")
@@ -184,6 +186,10 @@ def test_parent_form_takes_accepted_corrections_and_lists_who_is_missing(world):
     assert values(town)["10"].final_value == 3  # not accepted yet: the records
     assert [child.org for child in services.missing_children(town)] == [world.wujin_union]
     services.return_submit(user=world.chair, unit_return=grassroots)
+    notice = Message.objects.get(recipient=hutang_admin)
+    assert (
+        notice.title.startswith("武进甲公司工会已上报2026年统计年报") and notice.link == grassroots.get_absolute_url()
+    )
     services.return_accept(user=hutang_admin, unit_return=grassroots)
     town = services.return_compile(user=hutang_admin, unit_return=town)
     row = values(town)["10"]
@@ -218,6 +224,10 @@ def test_hand_entered_rows_of_the_parent_sum_the_accepted_children(world):
     town = services.return_compile(user=hutang_admin, unit_return=return_of(campaign, world.hutang))
     assert values(town)["61"].is_manual and values(town)["61"].computed_value is None
     services.return_submit(user=world.chair, unit_return=grassroots)
+    notice = Message.objects.get(recipient=hutang_admin)
+    assert (
+        notice.title.startswith("武进甲公司工会已上报2026年统计年报") and notice.link == grassroots.get_absolute_url()
+    )
     services.return_accept(user=hutang_admin, unit_return=grassroots)
     town = services.return_compile(user=hutang_admin, unit_return=town)
     assert values(town)["61"].computed_value == Decimal("3500.50")
