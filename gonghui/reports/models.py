@@ -210,6 +210,7 @@ class ReturnAction(models.TextChoices):
     SUBMIT = "submit", "上报"
     ACCEPT = "accept", "审核通过"
     RETURN = "return", "退回"
+    URGE = "urge", "催报"
 
 
 class ReturnLog(models.Model):

@@ -495,3 +495,30 @@ def return_return(*, user: Any, unit_return: UnitReturn, comment: str) -> UnitRe
         category=MessageCategory.REMINDER,
     )
     return ret
+
+
+def return_urge(*, user: Any, unit_return: UnitReturn) -> int:
+    """催报: remind every direct sub-unit whose return is not yet submitted or accepted; returns how many units were
+    reminded. Only the unit itself (or above) may urge its sub-units."""
+    ret = fetch_for_update(UnitReturn, user, "change", unit_return.pk)
+    if ret.campaign.status != CampaignStatus.OPEN:
+        raise ValidationError(f"「{ret.campaign}」已结束，不能再催报。")
+    pending = [
+        child
+        for child in missing_children(ret)
+        if child.status in (ReturnStatus.NOT_STARTED, ReturnStatus.FILLING, ReturnStatus.RETURNED)
+    ]
+    if not pending:
+        raise ValidationError("没有需要催报的下级单位：直属下级单位均已上报。")
+    with transaction.atomic():
+        for child in pending:
+            message_send(
+                recipients=_users_holding(child.org, "change_unitreturn"),
+                title=f"请尽快上报{ret.campaign.year}年统计年报",
+                body=f"{ret.org.name}提醒：{child.org.name}的{ret.campaign.year}年{child.get_form_display()}"
+                f"尚未上报（当前{child.get_status_display()}），报送截止日期为 {ret.campaign.deadline:%Y-%m-%d}。",
+                link=child.get_absolute_url(),
+                category=MessageCategory.REMINDER,
+            )
+        _log(ret, ReturnAction.URGE, user, f"催报 {len(pending)} 个单位：" + "、".join(c.org.name for c in pending))
+    return len(pending)

@@ -16,5 +16,6 @@ urlpatterns: list = [
     path("returns/<int:pk>/accept/", views.ReturnAcceptView.as_view(), name="return_accept"),
     path("returns/<int:pk>/return/", views.ReturnBackView.as_view(), name="return_back"),
     path("returns/<int:pk>/xlsx/", views.return_export, name="return_xlsx"),
+    path("returns/<int:pk>/urge/", views.return_urge, name="return_urge"),
     path("returns/<int:pk>/children.xlsx", views.return_children_export, name="return_children_xlsx"),
 ]

@@ -185,6 +185,7 @@ def _detail(request, ret: UnitReturn, errors: dict | None = None, posted=None):
             "can_accept": reviewer and ret.status == ReturnStatus.SUBMITTED,
             "can_return": reviewer and ret.status in (ReturnStatus.SUBMITTED, ReturnStatus.ACCEPTED),
             "can_export": _may(user, ret, "export") or _may(user, ret, "change"),
+            "can_urge": ret.campaign.status == CampaignStatus.OPEN and _may(user, ret, "change"),
             "breadcrumbs": [
                 (LIST_TITLE, reverse("reports:return_list")),
                 (f"{ret.org.name} {ret.campaign.year}年", None),
@@ -327,3 +328,17 @@ def return_children_export(request, pk: int):
         raise PermissionDenied("您没有导出该年报的权限。")
     mark_operation(request, f"导出统计年报下级汇总表：{ret}")
     return xlsx_response(children_xlsx(ret), f"{ret.org.name}_{ret.campaign.year}年统计年报下级汇总表")
+
+
+@login_required
+@require_POST
+def return_urge(request, pk: int):
+    """催报 the sub-units that have not submitted."""
+    ret = _get_return(request, pk, "change")
+    try:
+        count = services.return_urge(user=request.user, unit_return=ret)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, f"已向 {count} 个未上报的下级单位发送催报消息。")
+    return HttpResponseRedirect(ret.get_absolute_url())

@@ -194,3 +194,19 @@ def test_a_refused_submission_saves_nothing(client, world, campaign):
     ret.refresh_from_db()
     assert ret.status == ReturnStatus.FILLING and ret.preparer_name == ""
     assert ret.values.get(code="32").final_value is None
+
+
+def test_the_parent_urges_the_units_that_have_not_submitted(client, world, campaign):
+    from gonghui.notices.models import Message
+
+    town = services.return_compile(user=world.wujin_admin, unit_return=return_of(campaign, world.hutang))
+    client.force_login(world.wujin_admin)
+    page = client.get(reverse("reports:return_detail", args=[town.pk])).content.decode()
+    assert "催报未上报单位" in page
+    assert client.post(reverse("reports:return_urge", args=[town.pk])).status_code == 302
+    reminder = Message.objects.get(recipient=world.chair)
+    assert reminder.title == "请尽快上报2026年统计年报" and "湖塘镇工会提醒" in reminder.body
+    assert town.log.filter(action="urge").exists()
+    client.force_login(world.tianning_admin)
+    assert client.post(reverse("reports:return_urge", args=[town.pk])).status_code == 404
+    assert Message.objects.filter(title="请尽快上报2026年统计年报").count() == 1
