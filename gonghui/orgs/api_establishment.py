@@ -1,7 +1,5 @@
 """建会 and 换届 over JSON: the same selectors, services and restrict as the pages."""
 
-from __future__ import annotations
-
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
