@@ -203,7 +203,7 @@ def establishment_leads(request, band: str = "", q: str = ""):
     ]
 
 
-@router.get("/establishments/{pk}", response=EstablishmentDetailOut, summary="建会案卷详情")
+@router.get("/establishments/{int:pk}", response=EstablishmentDetailOut, summary="建会案卷详情")
 def establishment_detail(request, pk: int):
     return _case(request, pk)
 
@@ -221,7 +221,7 @@ def establishment_create(request, payload: EstablishmentIn):
     return Status(201, case)
 
 
-@router.post("/establishments/{pk}/advance", response=EstablishmentDetailOut, summary="办理下一环节")
+@router.post("/establishments/{int:pk}/advance", response=EstablishmentDetailOut, summary="办理下一环节")
 def establishment_advance(request, pk: int, payload: StepIn):
     case = _case(request, pk)
     data = payload.dict(exclude={"acted_on", "note"})
@@ -237,7 +237,7 @@ def establishment_advance(request, pk: int, payload: StepIn):
         raise_api_error(error)
 
 
-@router.post("/establishments/{pk}/return", response=EstablishmentDetailOut, summary="退回修改")
+@router.post("/establishments/{int:pk}/return", response=EstablishmentDetailOut, summary="退回修改")
 def establishment_return(request, pk: int, payload: ReasonIn):
     case = _case(request, pk)
     try:
@@ -246,7 +246,7 @@ def establishment_return(request, pk: int, payload: ReasonIn):
         raise_api_error(error)
 
 
-@router.post("/establishments/{pk}/reject", response=EstablishmentDetailOut, summary="不予批准")
+@router.post("/establishments/{int:pk}/reject", response=EstablishmentDetailOut, summary="不予批准")
 def establishment_reject(request, pk: int, payload: ReasonIn):
     case = _case(request, pk)
     try:
@@ -276,7 +276,7 @@ def reelection_due(request, window: str = "due"):
     return selectors.term_orgs(request.user, window=window)
 
 
-@router.get("/reelections/{pk}", response=ReElectionOut, summary="换届记录详情")
+@router.get("/reelections/{int:pk}", response=ReElectionOut, summary="换届记录详情")
 def reelection_detail(request, pk: int):
     return _reelection(request, pk)
 
@@ -292,7 +292,7 @@ def reelection_create(request, payload: ReElectionIn):
     return Status(201, item)
 
 
-@router.post("/reelections/{pk}/results", response=ReElectionOut, summary="报送选举结果")
+@router.post("/reelections/{int:pk}/results", response=ReElectionOut, summary="报送选举结果")
 def reelection_results(request, pk: int, payload: ResultsIn):
     item = _reelection(request, pk)
     try:
@@ -301,7 +301,7 @@ def reelection_results(request, pk: int, payload: ResultsIn):
         raise_api_error(error)
 
 
-@router.post("/reelections/{pk}/approve", response=ReElectionOut, summary="批复换届结果")
+@router.post("/reelections/{int:pk}/approve", response=ReElectionOut, summary="批复换届结果")
 def reelection_approve(request, pk: int, payload: ApproveIn):
     item = _reelection(request, pk)
     try:
