@@ -143,6 +143,7 @@ class EstablishmentCase(ScopedModel):
         verbose_name="成立的工会",
     )
     closed_on = models.DateField("办结日期", null=True, blank=True)
+    is_demo = models.BooleanField("演示数据", default=False, editable=False)
 
     pii_fields = ("applicant_phone",)
 
@@ -278,6 +279,7 @@ class ReElection(ScopedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
     remark = models.TextField("备注", blank=True)
+    is_demo = models.BooleanField("演示数据", default=False, editable=False)
 
     class Meta(ScopedModel.Meta):
         ordering = ["-planned_on", "-pk"]
