@@ -75,7 +75,6 @@ class EstablishmentIn(Schema):
     region_code: str = ""
     lead_source: LeadSource = LeadSource.MANUAL
     applicant_name: str = Field(..., min_length=1, max_length=40)
-    applicant_phone: str = ""
     worker_count: int = Field(0, ge=0)
     applied_on: datetime.date
     term_years: int = Field(5, ge=1, le=5)

@@ -35,7 +35,6 @@ class EstablishmentCaseForm(forms.Form):
     )
     lead_source = forms.ChoiceField(label="线索来源", choices=LeadSource.choices, initial=LeadSource.MANUAL)
     applicant_name = forms.CharField(label="申请联系人", max_length=40)
-    applicant_phone = forms.CharField(label="联系电话", max_length=20, required=False)
     worker_count = forms.IntegerField(
         label="职工人数", min_value=0, required=False, help_text="留空则按用人单位职工数合计"
     )

@@ -116,8 +116,8 @@ class EstablishmentCase(ScopedModel):
         "orgs.Employer", related_name="establishment_cases", verbose_name="用人单位", blank=True
     )
     lead_source = models.CharField("线索来源", max_length=20, choices=LeadSource.choices, default=LeadSource.MANUAL)
+    # No personal phone here: the applicants are reached through their unit, so nothing needs encrypting.
     applicant_name = models.CharField("申请联系人", max_length=40)
-    applicant_phone = models.CharField("联系电话", max_length=20, blank=True)
     worker_count = models.PositiveIntegerField("职工人数", default=0)
     state = models.CharField(
         "办理状态", max_length=12, choices=EstablishmentState.choices, default=EstablishmentState.APPLIED, db_index=True
@@ -144,8 +144,6 @@ class EstablishmentCase(ScopedModel):
     )
     closed_on = models.DateField("办结日期", null=True, blank=True)
     is_demo = models.BooleanField("演示数据", default=False, editable=False)
-
-    pii_fields = ("applicant_phone",)
 
     class Meta(ScopedModel.Meta):
         ordering = ["-applied_on", "-pk"]

@@ -50,7 +50,6 @@ CASE_FIELDS = (
     "region_code",
     "lead_source",
     "applicant_name",
-    "applicant_phone",
     "worker_count",
     "applied_on",
     "term_years",

@@ -78,6 +78,7 @@ def test_establishment_from_lead_to_the_tree(page, world_db, log_in, tmp_path):
     node.locator(":scope > .node > a").click()
     page.wait_for_url(f"**/orgs/{union.pk}/")
     assert "许文静" in page.content()
+    assert "丁一（委员）" in page.locator("#committee").inner_text()
     assert Organization.objects.get_parent(union).pk == world.hutang.pk
 
     # The other county cannot open the case.
