@@ -119,7 +119,7 @@ class ReElectionForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = Organization.objects.restrict(user, "change").filter(
+        self.fields["org"].queryset = Organization.objects.restrict(user, "view").filter(
             status=OrgStatus.ACTIVE, org_type__in=TERM_TYPES
         )
 

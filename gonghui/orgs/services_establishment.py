@@ -86,7 +86,9 @@ def _check_employers(user, employers: Iterable[Employer], union_type: str) -> li
     if union_type == "grassroots" and len(employers) > 1:
         raise ValidationError({"employers": "基层工会只对应一个用人单位；几个小微企业共同建会请选择「联合基层工会」。"})
     if union_type == "grassroots" and not employers:
-        raise ValidationError({"employers": "请选择建会的用人单位。"})
+        raise ValidationError(
+            {"employers": "请选择建会的用人单位；单位尚未登记的，请先在「用人单位」中登记后再发起建会。"}
+        )
     if union_type == "joint" and len(employers) < 2:
         raise ValidationError({"employers": "联合基层工会须由两个及以上用人单位共同组建，请至少选择两个单位。"})
     busy = (
@@ -190,8 +192,9 @@ def establishment_advance(
 ) -> EstablishmentCase:
     """Record the step the case waits for and move it on; the final approval creates the union."""
     data = data or {}
-    action = "approve" if case.state in (EstablishmentState.APPLIED, EstablishmentState.ELECTED) else "change"
-    case = _locked_case(user, case, action)
+    case = _locked_case(user, case, "change")
+    if case.state in (EstablishmentState.APPLIED, EstablishmentState.ELECTED):
+        case = _locked_case(user, case, "approve")  # the higher union's approvals
     if case.state not in NEXT_STEP:
         raise ValidationError(f"案卷当前状态为「{case.get_state_display()}」，不能办理下一环节。")
     case.snapshot()

@@ -195,3 +195,19 @@ def test_reelection_api_workflow(client, login, world):
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
     assert client.get(f"/api/orgs/{union.pk}").json()["chair_name"] == "周九"
     assert client.get("/api/reelections/due?window=bad").status_code == 422
+
+
+def test_grassroots_chair_plans_and_reports_but_does_not_approve(client, login, world):
+    union = set_term(world.wujin_union, TODAY + datetime.timedelta(days=30))
+    login(world.chair)
+    form = client.get(reverse("orgs:reelection_add")).content.decode()
+    assert union.name in form and world.tianning_union.name not in form
+    assert client.post(reverse("orgs:reelection_add"), {"org": union.pk}).status_code == 302
+    item = ReElection.objects.get(org=union)
+    body = {"election_on": TODAY.isoformat(), "chair_name": "吴六"}
+    assert client.post(reverse("orgs:reelection_results", args=[item.pk]), body).status_code == 302
+    assert client.get(reverse("orgs:reelection_approve", args=[item.pk])).status_code == 403
+    item.refresh_from_db()
+    assert item.status == ReElectionStatus.HELD
+    union.refresh_from_db()
+    assert union.chair_name == "老主席"  # unchanged until the higher union approves
