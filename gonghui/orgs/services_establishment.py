@@ -154,7 +154,9 @@ def establishment_create(
         case.region_code = employers[0].region_code if employers else parent.region_code
     if not case.worker_count and employers:
         case.worker_count = sum(e.staff_count for e in employers)
-    if case.applied_on and case.applied_on > timezone.localdate():
+    if not case.applied_on:
+        raise ValidationError({"applied_on": "请填写申请日期。"})
+    if case.applied_on > timezone.localdate():
         raise ValidationError({"applied_on": "申请日期不能晚于今天。"})
     _check_code_free(case.union_code)
     case.number = _next_number(case.applied_on or timezone.localdate())
@@ -547,10 +549,13 @@ def reelection_send_reminders(*, today: datetime.date) -> ReminderRun:
     run on any day send nothing new. Runs as the system, so it reads unrestricted."""
     from gonghui.notices.models import MessageCategory
     from gonghui.notices.services import message_send
+    from gonghui.orgs.selectors_establishment import TERM_TYPES
 
     horizon = _months_before(today, -6)
     candidates = (
-        Organization.objects.filter(status=OrgStatus.ACTIVE, term_end__isnull=False, term_end__lte=horizon)
+        Organization.objects.filter(
+            status=OrgStatus.ACTIVE, term_end__isnull=False, term_end__lte=horizon, org_type__in=TERM_TYPES
+        )
         .exclude(orgs_reelection_set__status=ReElectionStatus.HELD)
         .order_by("path")
     )
