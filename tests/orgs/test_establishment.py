@@ -328,6 +328,25 @@ def test_case_pages_are_404_for_another_subtree(client, login, world):
     for name in ("establishment_list", "establishment_overdue", "establishment_leads"):
         html = client.get(reverse(f"orgs:{name}")).content.decode()
         assert case.union_name not in html and "湖塘新材料公司" not in html, name
+    form = client.get(reverse("orgs:establishment_add")).content.decode()
+    assert "湖塘镇工会" not in form and "湖塘新材料公司" not in form
+    assert "茶山街道工会" in form
+    other = make_employer(world.hutang, 52, name="湖塘另一厂")
+    response = client.post(
+        reverse("orgs:establishment_add"),
+        {
+            "org": world.hutang.pk,
+            "employers": [other.pk],
+            "union_name": "越权工会",
+            "union_type": "grassroots",
+            "union_code": "XX1",
+            "lead_source": "manual",
+            "applicant_name": "某",
+            "applied_on": TODAY.isoformat(),
+            "term_years": "5",
+        },
+    )
+    assert response.status_code == 200 and not EstablishmentCase.objects.filter(union_name="越权工会").exists()
     case.refresh_from_db()
     assert case.state == EstablishmentState.APPLIED
 
