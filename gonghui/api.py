@@ -63,3 +63,6 @@ api.add_router("/", programmes_projects_router)
 from gonghui.reports.api_returns import router as reports_returns_router  # noqa: E402
 
 api.add_router("/", reports_returns_router)
+from gonghui.orgs.api_establishment import router as orgs_establishment_router  # noqa: E402
+
+api.add_router("/", orgs_establishment_router)

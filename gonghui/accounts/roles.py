@@ -59,6 +59,18 @@ HONOURS_GRASSROOTS = (
 )
 HONOURS_READ = tuple(name for model in HONOURS_MODELS for name in perms(model, READ))
 
+# 建会 and 换届 (gonghui/orgs/models_establishment.py)
+ESTABLISHMENT_MODELS = ("orgs.establishmentcase", "orgs.reelection", "orgs.committeemember")
+ESTABLISHMENT_ADMIN = (
+    *(name for model in ESTABLISHMENT_MODELS for name in perms(model, BUSINESS)),
+    "orgs.view_reelectionreminder",
+)
+ESTABLISHMENT_GRASSROOTS = (
+    *perms("orgs.reelection", ("view", "add", "change")),
+    *perms("orgs.committeemember", ("view", "export")),
+)
+ESTABLISHMENT_READ = tuple(name for model in ESTABLISHMENT_MODELS for name in perms(model, READ))
+
 
 @dataclass(frozen=True)
 class RoleSpec:
@@ -126,6 +138,7 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
             *perms("targets.bulletin", BUSINESS),
             *perms("intel.document", BUSINESS),
             *HONOURS_ADMIN,
+            *ESTABLISHMENT_ADMIN,
             "accounts.view_user",
             *PROGRAMMES_BUSINESS,
         ),
@@ -151,6 +164,7 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
             *perms("intel.document", ("view", "add", "change", "delete")),
             *PROGRAMMES_GRASSROOTS,
             *HONOURS_GRASSROOTS,
+            *ESTABLISHMENT_GRASSROOTS,
         ),
         "基层工会：维护本工会信息，查看通知",
     ),
@@ -174,6 +188,7 @@ BUILTIN_ROLES: tuple[RoleSpec, ...] = (
             *perms("intel.document", READ),
             *PROGRAMMES_READ,
             *HONOURS_READ,
+            *ESTABLISHMENT_READ,
         ),
         "主席、党组书记：查看数据和看板",
     ),

@@ -26,6 +26,12 @@ MENU: list[tuple[str, list[Item]]] = [
             Item("组织架构", "orgs:tree", "orgs.Organization"),
             Item("工会组织列表", "orgs:org_list", "orgs.Organization"),
             Item("用人单位", "orgs:employer_list", "orgs.Employer"),
+            Item("建会线索", "orgs:establishment_leads", "orgs.EstablishmentCase"),
+            Item("建会案卷", "orgs:establishment_list", "orgs.EstablishmentCase"),
+            Item("建会超期", "orgs:establishment_overdue", "orgs.EstablishmentCase"),
+            Item("换届选举", "orgs:reelection_list", "orgs.ReElection"),
+            Item("到期换届", "orgs:reelection_due", "orgs.ReElection"),
+            Item("工会委员会", "orgs:committee_member_list", "orgs.CommitteeMember"),
         ],
     ),
     (

@@ -288,3 +288,15 @@ class Employer(ScopedModel):
                 errors["union"] = f"「{union.name}」已撤销，请选择正常状态的工会。"
         if errors:
             raise ValidationError(errors)
+
+
+# 建会 and 换届 live in their own module; importing it here registers the models with the orgs app.
+from gonghui.orgs.models_establishment import (  # noqa: E402, F401
+    CommitteeMember,
+    EstablishmentCase,
+    EstablishmentDocument,
+    EstablishmentStep,
+    ReElection,
+    ReElectionDocument,
+    ReElectionReminder,
+)

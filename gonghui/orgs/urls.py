@@ -20,3 +20,8 @@ urlpatterns = [
     path("employers/<int:pk>/edit/", views.EmployerEditView.as_view(), name="employer_edit"),
     path("employers/<int:pk>/delete/", views.EmployerDeleteView.as_view(), name="employer_delete"),
 ]
+
+# 建会 and 换届 (gonghui/orgs/urls_establishment.py)
+from gonghui.orgs.urls_establishment import urlpatterns as establishment_urlpatterns  # noqa: E402
+
+urlpatterns += establishment_urlpatterns

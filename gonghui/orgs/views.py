@@ -16,7 +16,7 @@ from gonghui.core.views_generic import ObjectDeleteView, ObjectEditView, ObjectL
 from gonghui.orgs import selectors, services
 from gonghui.orgs.filtersets import EmployerFilterSet, OrganizationFilterSet
 from gonghui.orgs.forms import DissolveForm, EmployerForm, MoveForm, OrganizationForm
-from gonghui.orgs.models import Employer, Organization
+from gonghui.orgs.models import CommitteeMember, Employer, Organization, ReElection
 from gonghui.orgs.tables import EmployerTable, OrganizationTable
 
 
@@ -83,6 +83,9 @@ def org_detail(request, pk: int):
             "can_change": Organization.objects.restrict(user, "change").filter(pk=org.pk).exists(),
             "can_delete": Organization.objects.restrict(user, "delete").filter(pk=org.pk).exists(),
             "can_add": Organization.objects.restrict(user, "add").filter(pk=org.pk).exists(),
+            # 换届 (gonghui/orgs/models_establishment.py): the committee elected last, and planning the next one.
+            "committee": CommitteeMember.objects.restrict(user).filter(org=org, is_current=True),
+            "can_plan_reelection": can(user, ReElection, "add") and org.term_end is not None,
         },
     )
 

@@ -11,6 +11,7 @@ from gonghui.honours.demo import load_demo_honours
 from gonghui.intel.demo import load_demo_intel
 from gonghui.members.demo import load_demo_members
 from gonghui.orgs.demo import DEFAULT_SEED, DemoConflict, load_demo
+from gonghui.orgs.demo_establishment import load_demo_establishment
 from gonghui.programmes.demo import load_demo_programmes
 from gonghui.reports.demo import load_demo_returns
 from gonghui.rights.demo import load_demo_rights
@@ -93,6 +94,12 @@ class Command(BaseCommand):
                 f"建功立业：竞赛 {honours.competitions} 项，竞赛项目 {honours.projects} 个，"
                 f"参赛职工 {honours.participants} 人，荣誉 {honours.honours} 项，创新工作室 {honours.studios} 个，"
                 f"产改试点企业 {honours.pilots} 家，产改示范点 {honours.demo_sites} 个"
+            )
+        establishment = load_demo_establishment(seed=seed)
+        if not establishment.skipped:
+            self.stdout.write(
+                f"建会与换届：建会案卷 {establishment.cases} 件（已批复成立 {establishment.established} 个），"
+                f"换届记录 {establishment.reelections} 条"
             )
         returns = load_demo_returns(seed=seed)
         if not returns.skipped:
