@@ -1,7 +1,5 @@
 """Health checks (职工体检) and recuperation (疗休养) over JSON. Members appear by name and masked ID only."""
 
-from __future__ import annotations
-
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
