@@ -66,7 +66,7 @@ MENU: list[tuple[str, list[Item]]] = [
         ],
     ),
     (
-        "职工体检与疗休养",
+        "体检与疗休养",
         [
             Item("体检批次", "programmes:health_batch_list", "programmes.HealthCheckBatch"),
             Item("体检预约", "programmes:health_appointment_list", "programmes.HealthCheckAppointment"),
