@@ -1,8 +1,10 @@
 """Readers for health checks and recuperation, restricted to the user.
 
 A batch or a route is run by a union above the ones that take part, so a union sees it when it may see the
-batch itself or, through ``restrict``, an allocation of its places (a route: a quota for the route's year
-under the route's organiser).
+batch itself or an allocation of its places (a route: a quota for the route's year under the route's
+organiser). The allocations and quotas a user sees are those ``restrict`` gives and, for a user who may see
+allocations (quotas) at all, the ones given to their own union's ancestors: the places a grassroots union
+books from were given to its district.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from gonghui.core.querysets import can
 from gonghui.programmes.models.health import (
     HOLDING,
     AppointmentStatus,
@@ -29,11 +32,26 @@ from gonghui.programmes.models.recuperation import (
 from gonghui.programmes.services_health import ancestor_paths
 
 
+def _upward(user, model) -> Q | None:
+    """The rows of ``model`` (allocations, quotas) given to the user's own union or its ancestors."""
+    if not getattr(user, "org_id", None) or not can(user, model, "view"):
+        return None
+    return Q(org__path__in=ancestor_paths(user.org.path))
+
+
+def visible_allocations(user) -> QuerySet[HealthCheckAllocation]:
+    queryset = HealthCheckAllocation.objects.restrict(user, "view")
+    upward = _upward(user, HealthCheckAllocation)
+    if upward is None:
+        return queryset
+    return HealthCheckAllocation.objects.filter(Q(pk__in=queryset.values("pk")) | upward)
+
+
 def batches_for(user, action: str = "view") -> QuerySet[HealthCheckBatch]:
     own = HealthCheckBatch.objects.restrict(user, action)
     if action != "view":
         return own.select_related("org")
-    allocated = HealthCheckAllocation.objects.restrict(user, "view").values("batch_id")
+    allocated = visible_allocations(user).values("batch_id")
     return HealthCheckBatch.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=allocated)).select_related("org")
 
 
@@ -42,7 +60,7 @@ def allocations_for(user, batch: HealthCheckBatch) -> QuerySet[HealthCheckAlloca
     queryset = HealthCheckAllocation.objects.filter(batch=batch).select_related("org")
     if HealthCheckBatch.objects.restrict(user, "view").filter(pk=batch.pk).exists():
         return queryset
-    return queryset.filter(pk__in=HealthCheckAllocation.objects.restrict(user, "view").values("pk"))
+    return queryset.filter(pk__in=visible_allocations(user).values("pk"))
 
 
 def appointments_for(user, action: str = "view") -> QuerySet[HealthCheckAppointment]:
@@ -104,9 +122,11 @@ def routes_for(user, action: str = "view") -> QuerySet[RecuperationRoute]:
     if action != "view":
         return own.select_related("org")
     clauses = Q(pk__in=own.values("pk"))
-    for org_path, year in (
-        RecuperationQuota.objects.restrict(user, "view").values_list("org__path", "year").distinct().order_by()
-    ):
+    quotas = RecuperationQuota.objects.restrict(user, "view")
+    upward = _upward(user, RecuperationQuota)
+    if upward is not None:
+        quotas = RecuperationQuota.objects.filter(Q(pk__in=quotas.values("pk")) | upward)
+    for org_path, year in quotas.values_list("org__path", "year").distinct().order_by():
         clauses |= Q(year=year, org__path__in=ancestor_paths(org_path))
     return RecuperationRoute.objects.filter(clauses).select_related("org")
 

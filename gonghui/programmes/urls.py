@@ -65,9 +65,7 @@ urlpatterns += [
     path(
         "health/appointments/<int:pk>/complete/", views_health.appointment_complete, name="health_appointment_complete"
     ),
-    path(
-        "health/appointments/<int:pk>/<str:action>/", views_health.appointment_mark, name="health_appointment_mark"
-    ),
+    path("health/appointments/<int:pk>/<str:action>/", views_health.appointment_mark, name="health_appointment_mark"),
     path("health/visits/", views_health.VisitListView.as_view(), name="health_visit_list"),
     path("health/visits/<int:pk>/edit/", views_health.VisitEditView.as_view(), name="health_visit_edit"),
     path("health/visits/<int:pk>/delete/", views_health.VisitDeleteView.as_view(), name="health_visit_delete"),

@@ -245,3 +245,31 @@ def test_recuperation_flow_through_the_pages(client, world):
         "页面甲"
         in client.get(reverse("programmes:recuperation_participant_list") + "?status=completed").content.decode()
     )
+
+
+def test_a_grassroots_union_books_from_the_places_given_to_its_district(client, world):
+    batch = make_batch(world.city_admin, world.city, name="市总体检批次")
+    allocate(world.city_admin, batch, world.wujin, 5)
+    route = make_route(world.city_admin, world.city, name="市总疗休养线路")
+    set_quota(world.city_admin, world.wujin, 4)
+    group = make_group(world.city_admin, route)
+    member = add_member(world, world.wujin_union, name="基层职工", serial=51)
+    client.force_login(world.chair)
+    page = client.get(reverse("programmes:health_batch_detail", args=[batch.pk])).content.decode()
+    assert "武进区总工会" in page and "为职工预约" in page
+    response = client.post(
+        reverse("programmes:health_appointment_add", args=[batch.pk]),
+        {"member": member.member_card_number, "scheduled_on": TODAY.isoformat()},
+    )
+    assert response.status_code == 302
+    assert HealthCheckAppointment.objects.get(member=member).allocation.org == world.wujin
+    assert "市总疗休养线路" in client.get(reverse("programmes:recuperation_route_list")).content.decode()
+    response = client.post(
+        reverse("programmes:recuperation_participant_add", args=[route.pk]),
+        {"group": group.pk, "member": member.member_card_number},
+    )
+    assert response.status_code == 302
+    # the chair sees neither 天宁's places nor batches given only to 天宁
+    other = make_batch(world.city_admin, world.city, name="只给天宁的批次")
+    allocate(world.city_admin, other, world.tianning, 3)
+    assert client.get(reverse("programmes:health_batch_detail", args=[other.pk])).status_code == 404
