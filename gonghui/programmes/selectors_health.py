@@ -64,7 +64,9 @@ def allocations_for(user, batch: HealthCheckBatch) -> QuerySet[HealthCheckAlloca
 
 
 def appointments_for(user, action: str = "view") -> QuerySet[HealthCheckAppointment]:
-    return HealthCheckAppointment.objects.restrict(user, action).select_related("org", "member", "batch", "visit")
+    return HealthCheckAppointment.objects.restrict(user, action).select_related(
+        "org", "member", "batch", "visit__employer"
+    )
 
 
 def visits_for(user, action: str = "view") -> QuerySet[ExamVehicleVisit]:
