@@ -55,11 +55,9 @@ class AllocationForm(forms.Form):
     slots = forms.IntegerField(label="名额", min_value=1)
     note = forms.CharField(label="备注", max_length=200, required=False)
 
-    def __init__(self, *args, batch: HealthCheckBatch, **kwargs):
+    def __init__(self, *args, user, batch: HealthCheckBatch, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = Organization.objects.filter(path__subtree=batch.org.path).exclude(
-            status=OrgStatus.DISSOLVED
-        )
+        self.fields["org"].queryset = _orgs(user).filter(path__subtree=batch.org.path)
 
 
 class AppointmentForm(forms.Form):

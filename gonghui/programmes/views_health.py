@@ -91,7 +91,8 @@ def _render_detail(request, batch, **forms):
         "can_change": can_change,
         "can_delete": HealthCheckBatch.objects.restrict(user, "delete").filter(pk=batch.pk).exists(),
         "can_book": can(user, HealthCheckAppointment, "add") and batch.status == "open",
-        "allocation_form": forms.get("allocation_form") or (AllocationForm(batch=batch) if can_change else None),
+        "allocation_form": forms.get("allocation_form")
+        or (AllocationForm(user=user, batch=batch) if can_change else None),
         "appointments_url": reverse("programmes:health_appointment_list") + f"?batch={batch.pk}",
     }
     return render(request, "programmes/health/batch_detail.html", context)
@@ -127,7 +128,7 @@ def _batch_for_change(request, pk: int) -> HealthCheckBatch:
 @require_POST
 def allocation_save(request, pk: int):
     batch = _batch_for_change(request, pk)
-    form = AllocationForm(request.POST, batch=batch)
+    form = AllocationForm(request.POST, user=request.user, batch=batch)
     if form.is_valid():
         try:
             allocation = services_health.allocation_save(user=request.user, batch=batch, **form.cleaned_data)
