@@ -66,3 +66,6 @@ api.add_router("/", reports_returns_router)
 from gonghui.orgs.api_establishment import router as orgs_establishment_router  # noqa: E402
 
 api.add_router("/", orgs_establishment_router)
+from gonghui.programmes.api_health import router as programmes_health_router  # noqa: E402
+
+api.add_router("/", programmes_health_router)

@@ -29,6 +29,15 @@ PROGRAMMES_MODELS = (
     "programmes.usagereport",
     "programmes.servicecenter",
     "programmes.livelihoodproject",
+    # 职工体检 and 疗休养
+    "programmes.healthcheckbatch",
+    "programmes.healthcheckallocation",
+    "programmes.healthcheckappointment",
+    "programmes.examvehiclevisit",
+    "programmes.recuperationquota",
+    "programmes.recuperationroute",
+    "programmes.recuperationgroup",
+    "programmes.recuperationparticipant",
 )
 PROGRAMMES_BUSINESS = tuple(name for model in PROGRAMMES_MODELS for name in perms(model, BUSINESS))
 PROGRAMMES_GRASSROOTS = tuple(name for model in PROGRAMMES_MODELS for name in perms(model, ("view", "add", "change")))

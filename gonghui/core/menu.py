@@ -79,6 +79,17 @@ MENU: list[tuple[str, list[Item]]] = [
         ],
     ),
     (
+        "体检与疗休养",
+        [
+            Item("体检批次", "programmes:health_batch_list", "programmes.HealthCheckBatch"),
+            Item("体检预约", "programmes:health_appointment_list", "programmes.HealthCheckAppointment"),
+            Item("体检车送检", "programmes:health_visit_list", "programmes.ExamVehicleVisit"),
+            Item("疗休养线路", "programmes:recuperation_route_list", "programmes.RecuperationRoute"),
+            Item("疗休养人员", "programmes:recuperation_participant_list", "programmes.RecuperationParticipant"),
+            Item("疗休养名额", "programmes:recuperation_quota_list", "programmes.RecuperationQuota"),
+        ],
+    ),
+    (
         "权益保障",
         [
             Item("维权案件", "rights:case_list", "rights.RightsCase"),

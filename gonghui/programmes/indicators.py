@@ -32,3 +32,38 @@ for _source in SOURCES:
 
 #: the models whose writes change a source's value ("app_label.Model" as the signals take them)
 SOURCE_MODELS = sorted({source.model for source in SOURCES})
+
+# 职工体检 and 疗休养: a completed check or participation counts on its completion date, for the member's union.
+HEALTH_SOURCES: tuple[RecordSource, ...] = (
+    RecordSource(
+        key="health_checks",
+        model="programmes.HealthCheckAppointment",
+        date_field="completed_on",
+        filter=Q(status="completed", completed_on__isnull=False),
+        records_page=(
+            "programmes:health_appointment_list",
+            "within",
+            "completed_from",
+            "completed_to",
+            "status=completed",
+        ),
+    ),
+    RecordSource(
+        key="recuperation_participants",
+        model="programmes.RecuperationParticipant",
+        date_field="completed_on",
+        filter=Q(status="completed", completed_on__isnull=False),
+        records_page=(
+            "programmes:recuperation_participant_list",
+            "within",
+            "completed_from",
+            "completed_to",
+            "status=completed",
+        ),
+    ),
+)
+
+for _source in HEALTH_SOURCES:
+    register(_source)
+
+SOURCE_MODELS = sorted({*SOURCE_MODELS, *(source.model for source in HEALTH_SOURCES)})

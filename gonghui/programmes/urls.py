@@ -43,3 +43,66 @@ public_urlpatterns = [
 ]
 
 PUBLIC_NAMES = {"station_nearby", "livelihood_public"}
+
+# 职工体检 and 疗休养 (views_health.py, views_recuperation.py)
+from gonghui.programmes import views_health, views_recuperation  # noqa: E402
+
+urlpatterns += [
+    path("health/", views_health.BatchListView.as_view(), name="health_batch_list"),
+    path("health/add/", views_health.BatchEditView.as_view(), name="health_batch_add"),
+    path("health/<int:pk>/", views_health.batch_detail, name="health_batch_detail"),
+    path("health/<int:pk>/edit/", views_health.BatchEditView.as_view(), name="health_batch_edit"),
+    path("health/<int:pk>/delete/", views_health.BatchDeleteView.as_view(), name="health_batch_delete"),
+    path("health/<int:pk>/allocations/", views_health.allocation_save, name="health_allocation_save"),
+    path(
+        "health/<int:pk>/allocations/<int:allocation_pk>/delete/",
+        views_health.allocation_delete,
+        name="health_allocation_delete",
+    ),
+    path("health/<int:pk>/book/", views_health.appointment_add, name="health_appointment_add"),
+    path("health/<int:pk>/visits/add/", views_health.visit_add, name="health_visit_add"),
+    path("health/appointments/", views_health.AppointmentListView.as_view(), name="health_appointment_list"),
+    path(
+        "health/appointments/<int:pk>/complete/", views_health.appointment_complete, name="health_appointment_complete"
+    ),
+    path("health/appointments/<int:pk>/<str:action>/", views_health.appointment_mark, name="health_appointment_mark"),
+    path("health/visits/", views_health.VisitListView.as_view(), name="health_visit_list"),
+    path("health/visits/<int:pk>/edit/", views_health.VisitEditView.as_view(), name="health_visit_edit"),
+    path("health/visits/<int:pk>/delete/", views_health.VisitDeleteView.as_view(), name="health_visit_delete"),
+    path("recuperation/", views_recuperation.RouteListView.as_view(), name="recuperation_route_list"),
+    path("recuperation/add/", views_recuperation.RouteEditView.as_view(), name="recuperation_route_add"),
+    path("recuperation/<int:pk>/", views_recuperation.route_detail, name="recuperation_route_detail"),
+    path("recuperation/<int:pk>/edit/", views_recuperation.RouteEditView.as_view(), name="recuperation_route_edit"),
+    path(
+        "recuperation/<int:pk>/delete/", views_recuperation.RouteDeleteView.as_view(), name="recuperation_route_delete"
+    ),
+    path("recuperation/<int:pk>/groups/add/", views_recuperation.group_add, name="recuperation_group_add"),
+    path(
+        "recuperation/<int:pk>/groups/<int:group_pk>/edit/",
+        views_recuperation.group_edit,
+        name="recuperation_group_edit",
+    ),
+    path(
+        "recuperation/<int:pk>/groups/<int:group_pk>/delete/",
+        views_recuperation.group_delete,
+        name="recuperation_group_delete",
+    ),
+    path("recuperation/<int:pk>/apply/", views_recuperation.participant_add, name="recuperation_participant_add"),
+    path(
+        "recuperation/participants/",
+        views_recuperation.ParticipantListView.as_view(),
+        name="recuperation_participant_list",
+    ),
+    path(
+        "recuperation/participants/<int:pk>/status/",
+        views_recuperation.participant_status,
+        name="recuperation_participant_status",
+    ),
+    path("recuperation/quotas/", views_recuperation.QuotaListView.as_view(), name="recuperation_quota_list"),
+    path("recuperation/quotas/add/", views_recuperation.quota_add, name="recuperation_quota_add"),
+    path(
+        "recuperation/quotas/<int:pk>/delete/",
+        views_recuperation.QuotaDeleteView.as_view(),
+        name="recuperation_quota_delete",
+    ),
+]

@@ -36,3 +36,40 @@ __all__ = [
     "StationStatus",
     "UsageReport",
 ]
+
+# 职工体检 and 疗休养 (models/health.py, models/recuperation.py)
+from gonghui.programmes.models.health import (
+    AppointmentStatus,
+    BatchStatus,
+    EligibleGroup,
+    ExamVehicleVisit,
+    HealthCheckAllocation,
+    HealthCheckAppointment,
+    HealthCheckBatch,
+    VisitStatus,
+)
+from gonghui.programmes.models.recuperation import (
+    ParticipantStatus,
+    Priority,
+    RecuperationGroup,
+    RecuperationParticipant,
+    RecuperationQuota,
+    RecuperationRoute,
+)
+
+__all__ += [
+    "AppointmentStatus",
+    "BatchStatus",
+    "EligibleGroup",
+    "ExamVehicleVisit",
+    "HealthCheckAllocation",
+    "HealthCheckAppointment",
+    "HealthCheckBatch",
+    "ParticipantStatus",
+    "Priority",
+    "RecuperationGroup",
+    "RecuperationParticipant",
+    "RecuperationQuota",
+    "RecuperationRoute",
+    "VisitStatus",
+]

@@ -13,6 +13,7 @@ from gonghui.members.demo import load_demo_members
 from gonghui.orgs.demo import DEFAULT_SEED, DemoConflict, load_demo
 from gonghui.orgs.demo_establishment import load_demo_establishment
 from gonghui.programmes.demo import load_demo_programmes
+from gonghui.programmes.demo_health import load_demo_health
 from gonghui.reports.demo import load_demo_returns
 from gonghui.rights.demo import load_demo_rights
 from gonghui.targets.demo import load_demo_targets
@@ -50,6 +51,7 @@ class Command(BaseCommand):
         members_elapsed = time.monotonic() - members_started
         programmes = load_demo_programmes(seed=seed)  # before the targets, whose reports count its stations
         honours = load_demo_honours(seed=seed)
+        health = load_demo_health(seed=seed)  # after the honours: 劳模 go first and are linked to their honour
         targets = load_demo_targets(seed=seed)
         self.stdout.write(
             f"工会组织：新建 {result.orgs_created} 个，已存在 {result.orgs_existing} 个\n"
@@ -94,6 +96,12 @@ class Command(BaseCommand):
                 f"建功立业：竞赛 {honours.competitions} 项，竞赛项目 {honours.projects} 个，"
                 f"参赛职工 {honours.participants} 人，荣誉 {honours.honours} 项，创新工作室 {honours.studios} 个，"
                 f"产改试点企业 {honours.pilots} 家，产改示范点 {honours.demo_sites} 个"
+            )
+        if not health.skipped:
+            self.stdout.write(
+                f"职工体检：批次 {health.batches} 个，分配名额单位 {health.allocations} 个，"
+                f"预约 {health.appointments} 人（已体检 {health.completed} 人），体检车送检 {health.visits} 站；"
+                f"疗休养：线路 {health.routes} 条，人员 {health.participants} 人"
             )
         establishment = load_demo_establishment(seed=seed)
         if not establishment.skipped:
