@@ -155,6 +155,7 @@ INSTALLED_APPS = [
     "gonghui.programmes",
     "gonghui.rights",
     "gonghui.honours",
+    "gonghui.unionwork",
 ]
 
 MIDDLEWARE = [
