@@ -106,6 +106,11 @@ class TraineeForm(_ServiceValidated):
         self.fields["user"].queryset = User.objects.restrict(self.user, "view").filter(is_active=True)
 
 
+class TraineeProgressForm(forms.Form):
+    hours_attended = forms.DecimalField(label="实到学时", min_value=0, max_digits=5, decimal_places=1)
+    completed = forms.BooleanField(label="结业", required=False)
+
+
 class InfoItemForm(_ServiceValidated):
     org = forms.ModelChoiceField(queryset=Organization.objects.none(), label="报送单位")
 

@@ -45,6 +45,7 @@ from gonghui.unionwork.forms import (
     JointMeetingForm,
     ObligationForm,
     TraineeForm,
+    TraineeProgressForm,
     TrainingCourseForm,
 )
 from gonghui.unionwork.jobs import KIND as DUES_IMPORT_KIND
@@ -366,15 +367,12 @@ def trainee_update(request, pk: int, trainee_pk: int):
     trainee = course.trainees.filter(pk=trainee_pk).first()
     if trainee is None:
         raise Http404("学员不存在。")
+    form = TraineeProgressForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "实到学时请填写 0 或正数，可含一位小数，如 7.5。")
+        return HttpResponseRedirect(course.get_absolute_url())
     try:
-        services_training.trainee_update(
-            user=user,
-            trainee=trainee,
-            data={
-                "hours_attended": request.POST.get("hours_attended") or 0,
-                "completed": bool(request.POST.get("completed")),
-            },
-        )
+        services_training.trainee_update(user=user, trainee=trainee, data=form.cleaned_data)
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, _error_message(error))
     else:
