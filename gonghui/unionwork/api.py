@@ -1,7 +1,5 @@
 """Union work over JSON: dues, training, information submissions and joint meetings."""
 
-from __future__ import annotations
-
 import datetime
 from decimal import Decimal
 from typing import Annotated

@@ -29,6 +29,15 @@ ZERO = Decimal("0.00")
 ONE_DECIMAL = Decimal("0.1")
 
 
+def money_total(value) -> Decimal:
+    """A sum of money to the fen (SQLite sums decimals without their scale)."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+def _points(value) -> Decimal:
+    return Decimal(value or 0).quantize(ONE_DECIMAL)
+
+
 def percent(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
     if not whole:
         return None
@@ -129,10 +138,10 @@ def collection_table(user: Any, root: Organization, year: int, month: int) -> Co
             unit=unit,
             is_root=unit.pk == root.pk,
             employers=current.get("employers") or 0,
-            payroll=current.get("payroll") or ZERO,
-            due=current.get("due") or ZERO,
-            paid=current.get("paid") or ZERO,
-            paid_last_year=last.get("paid") or ZERO,
+            payroll=money_total(current.get("payroll")),
+            due=money_total(current.get("due")),
+            paid=money_total(current.get("paid")),
+            paid_last_year=money_total(last.get("paid")),
         )
         if row.is_root and not (row.due or row.paid or row.paid_last_year):
             continue
@@ -229,10 +238,10 @@ def info_ranking(user: Any, root: Organization, year: int, month: int) -> list[R
             submitted_last_month=_unit_row(last, unit, root).get("n") or 0,
             submitted_last_year=_unit_row(a_year_ago, unit, root).get("n") or 0,
             adopted=_unit_row(adopted_now, unit, root).get("n") or 0,
-            score=_unit_row(adopted_now, unit, root).get("s") or Decimal("0.0"),
+            score=_points(_unit_row(adopted_now, unit, root).get("s")),
             ytd_submitted=_unit_row(ytd, unit, root).get("n") or 0,
             ytd_adopted=_unit_row(adopted_ytd, unit, root).get("n") or 0,
-            ytd_score=_unit_row(adopted_ytd, unit, root).get("s") or Decimal("0.0"),
+            ytd_score=_points(_unit_row(adopted_ytd, unit, root).get("s")),
         )
         if row.is_root and not (row.ytd_submitted or row.submitted_last_year or row.submitted_last_month):
             continue

@@ -122,6 +122,7 @@ class DuesListView(ObjectListView):
 
     def extra_context(self):
         totals = self.filter(self.get_queryset("view"))[0].aggregate(due=Sum("due"), paid=Sum("paid"))
+        totals = {key: selectors.money_total(value) for key, value in totals.items()}
         return {"totals": totals, "can_import": can(self.request.user, DuesRecord, "add")}
 
 

@@ -73,8 +73,9 @@ def test_sources_count_finished_courses_and_completed_chairs(world):
     trainee(world.wujin_admin, wujin_course, "主席甲", chair=True)
     trainee(world.wujin_admin, wujin_course, "主席乙", chair=True, completed=False)
     trainee(world.wujin_admin, wujin_course, "干部丙")
-    planned = course(world.wujin_admin, world.hutang, name="计划中的班", status="planned",
-                     end_on=TODAY + datetime.timedelta(days=30), start_on=TODAY + datetime.timedelta(days=28))  # fmt: skip
+    soon = TODAY + datetime.timedelta(days=28)
+    planned = course(world.wujin_admin, world.hutang, name="计划中的班", status="planned", start_on=soon,
+                     end_on=soon + datetime.timedelta(days=2))  # fmt: skip
     trainee(world.wujin_admin, planned, "主席丁", chair=True, completed=False, hours_attended=0)
     tianning_course = course(world.tianning_admin, world.chashan)
     trainee(world.tianning_admin, tianning_course, "主席戊", chair=True)
