@@ -40,8 +40,15 @@ def _targets(world):
     for org in (world.wujin, world.tianning):
         plan = Plan.objects.create(org=org, year=YEAR, title=f"{org.name}计划")
         for key, (_city, district_value) in values.items():
-            Target.objects.create(plan=plan, org=org, indicator=parents[key].indicator, year=YEAR,
-                                  value=Decimal(district_value), assigned_by=world.city, parent=parents[key])  # fmt: skip
+            Target.objects.create(
+                plan=plan,
+                org=org,
+                indicator=parents[key].indicator,
+                year=YEAR,
+                value=Decimal(district_value),
+                assigned_by=world.city,
+                parent=parents[key],
+            )
 
 
 def test_board_ranking_and_bulletin_read_the_records(world, settings):
