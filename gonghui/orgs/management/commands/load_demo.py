@@ -14,6 +14,7 @@ from gonghui.orgs.demo import DEFAULT_SEED, DemoConflict, load_demo
 from gonghui.programmes.demo import load_demo_programmes
 from gonghui.rights.demo import load_demo_rights
 from gonghui.targets.demo import load_demo_targets
+from gonghui.unionwork.demo import load_demo_unionwork
 
 
 def _width(text: str) -> int:
@@ -93,6 +94,9 @@ class Command(BaseCommand):
                 f"参赛职工 {honours.participants} 人，荣誉 {honours.honours} 项，创新工作室 {honours.studios} 个，"
                 f"产改试点企业 {honours.pilots} 家，产改示范点 {honours.demo_sites} 个"
             )
+        unionwork = load_demo_unionwork(seed=seed)
+        if not unionwork.skipped:
+            self.stdout.write(unionwork.summary())
         for username in result.skipped_users:
             self.stdout.write(
                 self.style.WARNING(f"已存在非演示账号「{username}」，未作任何修改，也未作为演示账号列出。")
