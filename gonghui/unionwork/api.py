@@ -156,7 +156,7 @@ def dues_collection(request, org_id: int | None = None, year: int | None = None,
     root = _root(request, org_id)
     today = timezone.localdate()
     year = year or today.year
-    month = month or (today.month if year == today.year else 12)
+    month = month or (max(today.month - 1, 1) if year == today.year else 12)
     if not 2000 <= year <= 2100 or not 1 <= month <= 12:
         raise HttpError(422, "年度应在 2000–2100 之间，月份应为 1–12。")
     table = selectors.collection_table(request.user, root, year, month)

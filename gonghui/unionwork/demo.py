@@ -43,7 +43,7 @@ from gonghui.unionwork.models import (
     money,
 )
 
-LAGGING = {"320481": Decimal("0.22"), "320413": Decimal("0.55")}  # 溧阳, 金坛: share of dues paid this year
+LAGGING = {"320481": 0.24, "320413": 0.6}  # 溧阳, 金坛: share of dues paid this year
 OVERDUE_MEETING = "320413"  # 金坛 has not held this year's meeting
 POINTS = {
     AdopterLevel.COUNTY: "1",
@@ -164,7 +164,7 @@ def _dues(result, rng, today, admin, city, districts) -> None:
     last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     for employer in employers:
         district = _district_of(employer.union, districts)
-        lag = LAGGING.get(district.region_code if district else "", Decimal("1"))
+        lag = LAGGING.get(district.region_code if district else "", 1.0)
         wage = Decimal(rng.randrange(5200, 9800))
         staff = max(employer.staff_count, 5)
         growth = Decimal(rng.randrange(102, 112)) / 100
@@ -173,11 +173,13 @@ def _dues(result, rng, today, admin, city, districts) -> None:
             base = money(staff * wage * (growth if period.year == today.year else 1))
             due = dues_due(base)
             paid_on = (period + datetime.timedelta(days=32)).replace(day=rng.randrange(10, 25))
-            ratio = Decimal("1") if period.year < today.year else lag
-            if not paying or paid_on > today or (ratio < 1 and rng.random() > float(ratio) * 1.4):
+            ratio = 1.0 if period.year < today.year else lag
+            if paid_on > today and rng.random() < 0.85:
+                paid_on = today  # last month's dues mostly reach the account in the first days of this one
+            if not paying or paid_on > today or rng.random() > ratio:
                 paid, paid_on = Decimal("0.00"), None
             else:
-                paid = money(due * min(ratio * Decimal("1.3"), Decimal("1"))) if ratio < 1 else due
+                paid = due
             records.append(
                 DuesRecord(
                     org=employer.union,
