@@ -168,7 +168,7 @@ def _dues(result, rng, today, admin, city, districts) -> None:
         wage = Decimal(rng.randrange(5200, 9800))
         staff = max(employer.staff_count, 5)
         growth = Decimal(rng.randrange(102, 112)) / 100
-        paying = rng.random() < 0.93  # a few employers never pay
+        paying = staff >= 200 or rng.random() < 0.9  # a few small employers never pay
         for period in _months(start, last_month):
             base = money(staff * wage * (growth if period.year == today.year else 1))
             due = dues_due(base)
