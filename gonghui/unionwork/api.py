@@ -200,6 +200,7 @@ class TraineeIn(Schema):
     position: str = ""
     is_chair: bool = False
     user_id: int | None = None
+    member_card: str | None = Field(None, max_length=15, description="会员证号：学员是会员时填写")
     hours_attended: Decimal = Field(Decimal("0"), ge=0)
     completed: bool = False
 
@@ -258,6 +259,14 @@ def training_add_trainee(request, pk: int, payload: TraineeIn):
         if account is None:
             raise HttpError(422, f"账号 {user_id} 不存在或不在您的数据权限范围内。")
         data["user"] = account
+    card = data.pop("member_card", None)
+    if card:
+        from gonghui.members.models import Member
+
+        member = Member.objects.restrict(request.user, "view").filter(member_card_number=card.strip()).first()
+        if member is None:
+            raise HttpError(422, f"没有找到会员证号为 {card} 的会员（或不在您的数据权限范围内）。")
+        data["member"] = member
     return Status(201, _call(services_training.trainee_add, user=request.user, course=course, data=data))
 
 

@@ -93,17 +93,37 @@ class TrainingCourseForm(_ServiceValidated):
 
 
 class TraineeForm(_ServiceValidated):
+    member_card = forms.CharField(
+        label="会员证号", required=False, max_length=15, help_text="学员是会员时填写，姓名和单位从会员名册带出"
+    )
+
     class Meta:
         model = Trainee
-        fields = ["name", "work_unit", "position", "is_chair", "member", "user", "hours_attended", "completed"]
+        fields = ["name", "work_unit", "position", "is_chair", "user", "hours_attended", "completed"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].required = False
-        self.fields["member"].widget = forms.HiddenInput()  # picked from the member page; kept for the API shape
         from gonghui.accounts.models import User
 
         self.fields["user"].queryset = User.objects.restrict(self.user, "view").filter(is_active=True)
+        self.order_fields(["member_card", "user", "name", "work_unit", "position", "is_chair"])
+
+    def clean_member_card(self):
+        from gonghui.members.models import Member
+
+        number = (self.cleaned_data.get("member_card") or "").strip()
+        if not number:
+            return None
+        member = Member.objects.restrict(self.user, "view").filter(member_card_number=number).first()
+        if member is None:
+            raise forms.ValidationError(f"没有找到会员证号为 {number} 的会员（或不在您的数据权限范围内），请核对。")
+        return member
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["member"] = data.pop("member_card", None)
+        return data
 
 
 class TraineeProgressForm(forms.Form):

@@ -375,7 +375,7 @@ def trainee_add(request, pk: int):
     form = TraineeForm(request.POST, user=user)
     if form.is_valid():
         try:
-            trainee = services_training.trainee_add(user=user, course=course, data=form.cleaned_data)
+            trainee = services_training.trainee_add(user=user, course=course, data=form.service_data())
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, _error_message(error))
         else:

@@ -110,3 +110,19 @@ def test_trainee_pages_are_scoped(client, world):
     assert client.post(remove).status_code == 302
     assert not Trainee.objects.filter(pk=added.pk).exists()
     assert Trainee.objects.filter(pk=person.pk).exists()
+
+
+def test_trainee_from_the_member_registry_by_card_number(client, world):
+    from tests.members.helpers import add_member
+
+    own = course(world.wujin_admin, world.hutang)
+    member = add_member(world, world.wujin_union, name="会员张三", serial=11)
+    other = add_member(world, world.tianning_union, name="天宁会员", serial=12)
+    client.force_login(world.wujin_admin)
+    url = reverse("unionwork:trainee_add", args=[own.pk])
+    assert client.post(url, {"member_card": member.member_card_number, "hours_attended": "16"}).status_code == 302
+    trainee_row = Trainee.objects.get()
+    assert trainee_row.member == member and trainee_row.name == "会员张三"
+    response = client.post(url, {"member_card": other.member_card_number, "hours_attended": "16"}, follow=True)
+    assert "没有找到会员证号" in response.content.decode()
+    assert Trainee.objects.count() == 1
