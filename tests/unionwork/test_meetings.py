@@ -173,3 +173,25 @@ def test_obligation_pages(client, world):
     own.refresh_from_db()
     assert own.deadline == datetime.date(year, 12, 31)
     assert JointMeetingObligation.objects.count() == 2
+
+
+@pytest.mark.parametrize("name", ["unionwork:obligation_list", "unionwork:share_list", "unionwork:rule_list"])
+def test_configuration_lists_export_only_the_own_subtree(client, world, name):
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    from tests.unionwork.helpers import rule, share
+
+    for admin, org in ((world.wujin_admin, world.wujin), (world.tianning_admin, world.tianning)):
+        obligation(admin, org, TODAY.year, TODAY - datetime.timedelta(days=1))
+        share(admin, org)
+        rule(admin, org, "city", "2")
+    client.force_login(world.wujin_admin)
+    response = client.get(reverse(name), {"export": "xlsx"})
+    assert response.status_code == 200
+    cells = {str(c) for row in CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0)
+             .to_python() for c in row}  # fmt: skip
+    assert "武进区总工会" in cells and "天宁区总工会" not in cells
+    client.force_login(world.nobody)
+    assert client.get(reverse(name)).status_code == 403
