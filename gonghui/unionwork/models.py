@@ -472,10 +472,12 @@ class JointMeetingDecision(models.Model):
 
 
 def obligation_status(obligation: JointMeetingObligation, today: datetime.date | None = None) -> str:
+    """held / held_late / pending / overdue; lists annotate ``held_on`` (see selectors.obligations_for)."""
     today = today or timezone.localdate()
-    held = getattr(obligation, "held_on", None)
-    if held is None and hasattr(obligation, "_prefetched_objects_cache"):
-        held = min((m.held_on for m in obligation.meetings.all()), default=None)
+    if hasattr(obligation, "held_on"):
+        held = obligation.held_on
+    else:
+        held = obligation.meetings.order_by("held_on").values_list("held_on", flat=True).first()
     if held:
         return "held_late" if held > obligation.deadline else "held"
     return "overdue" if today > obligation.deadline else "pending"

@@ -53,7 +53,7 @@ def course_delete(*, user: Any, course: TrainingCourse) -> None:
     course.delete()
 
 
-def _trainee_log(trainee: Trainee, action: str, before: dict | None, after: dict | None) -> None:
+def _trainee_log(trainee: Trainee, before: dict | None, after: dict | None) -> None:
     changelog_record(obj=trainee.course, action=ChangeAction.UPDATE, before=before, after=after)
 
 
@@ -81,7 +81,7 @@ def trainee_add(*, user: Any, course: TrainingCourse, data: dict) -> Trainee:
         raise ValidationError({"hours_attended": f"实到学时不能超过培训班学时 {course.hours}。"})
     trainee.full_clean()
     trainee.save()
-    _trainee_log(trainee, "add", None, {"trainee_added": trainee.name, "is_chair": trainee.is_chair})
+    _trainee_log(trainee, None, {"trainee_added": trainee.name, "is_chair": trainee.is_chair})
     return trainee
 
 
@@ -96,7 +96,7 @@ def trainee_update(*, user: Any, trainee: Trainee, data: dict) -> Trainee:
     trainee.full_clean()
     trainee.save()
     after = {"trainee": trainee.name, "hours_attended": str(trainee.hours_attended), "completed": trainee.completed}
-    _trainee_log(trainee, "change", before, after)
+    _trainee_log(trainee, before, after)
     return trainee
 
 
@@ -104,7 +104,7 @@ def trainee_update(*, user: Any, trainee: Trainee, data: dict) -> Trainee:
 def trainee_remove(*, user: Any, trainee: Trainee) -> None:
     course = fetch_for_update(TrainingCourse, user, "change", trainee.course_id)
     trainee = Trainee.objects.get(pk=trainee.pk, course=course)
-    _trainee_log(trainee, "delete", {"trainee_removed": trainee.name}, None)
+    _trainee_log(trainee, {"trainee_removed": trainee.name}, None)
     trainee.delete()
 
 
