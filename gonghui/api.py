@@ -69,3 +69,6 @@ api.add_router("/", orgs_establishment_router)
 from gonghui.programmes.api_health import router as programmes_health_router  # noqa: E402
 
 api.add_router("/", programmes_health_router)
+from gonghui.unionwork.api import router as unionwork_router  # noqa: E402
+
+api.add_router("/", unionwork_router)

@@ -156,6 +156,7 @@ INSTALLED_APPS = [
     "gonghui.rights",
     "gonghui.honours",
     "gonghui.reports",
+    "gonghui.unionwork",
 ]
 
 MIDDLEWARE = [

@@ -36,3 +36,5 @@ urlpatterns = [
 PUBLIC_URL_NAMES = {"login", "logout", "healthz"} | urls_join.PUBLIC_NAMES
 PUBLIC_URL_NAMES |= programmes_urls.PUBLIC_NAMES
 PUBLIC_URL_NAMES |= rights_urls.PUBLIC_NAMES
+
+urlpatterns.append(path("unionwork/", include("gonghui.unionwork.urls")))

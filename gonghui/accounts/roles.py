@@ -282,12 +282,33 @@ RETURNS_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "grassroots_chair": tuple(perms("reports.unitreturn", ("view", "change"))),
     "leader": (*perms("reports.returncampaign", READ), *perms("reports.unitreturn", READ)),
 }
+# --- union's own work (gonghui/unionwork): appended to the business roles ---------------------------
+UNIONWORK_MODELS = (
+    "unionwork.duesrecord",
+    "unionwork.duessharescheme",
+    "unionwork.trainingcourse",
+    "unionwork.infoitem",
+    "unionwork.infoscorerule",
+    "unionwork.jointmeetingobligation",
+    "unionwork.jointmeeting",
+)
+UNIONWORK_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "union_admin": tuple(name for model in UNIONWORK_MODELS for name in perms(model, BUSINESS)),
+    "grassroots_chair": (
+        *perms("unionwork.duesrecord", ("view", "export")),
+        *perms("unionwork.duessharescheme", ("view",)),
+        *perms("unionwork.trainingcourse", ("view",)),
+        *perms("unionwork.infoitem", ("view", "add", "change", "delete", "export")),
+        *perms("unionwork.infoscorerule", ("view",)),
+    ),
+    "leader": tuple(name for model in UNIONWORK_MODELS for name in perms(model, READ)),
+}
 BUILTIN_ROLES = tuple(
     RoleSpec(
         spec.code,
         spec.name,
         spec.data_scope,
-        spec.permissions + RETURNS_PERMISSIONS.get(spec.code, ()),
+        spec.permissions + RETURNS_PERMISSIONS.get(spec.code, ()) + UNIONWORK_PERMISSIONS.get(spec.code, ()),
         spec.remark,
     )
     for spec in BUILTIN_ROLES

@@ -122,6 +122,18 @@ MENU: list[tuple[str, list[Item]]] = [
         ],
     ),
     (
+        "自身建设",
+        [
+            Item("经费收缴", "unionwork:dues_list", "unionwork.DuesRecord"),
+            Item("经费收缴率", "unionwork:dues_collection", "unionwork.DuesRecord"),
+            Item("干部培训", "unionwork:course_list", "unionwork.TrainingCourse"),
+            Item("信息报送", "unionwork:info_list", "unionwork.InfoItem"),
+            Item("信息排名", "unionwork:info_ranking", "unionwork.InfoItem"),
+            Item("联席会议", "unionwork:meeting_list", "unionwork.JointMeeting"),
+            Item("联席会议年度任务", "unionwork:obligation_list", "unionwork.JointMeetingObligation"),
+        ],
+    ),
+    (
         "通知消息",
         [
             Item("通知公告", "notices:announcement_list", "notices.Announcement"),

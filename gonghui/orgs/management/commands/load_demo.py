@@ -17,6 +17,7 @@ from gonghui.programmes.demo_health import load_demo_health
 from gonghui.reports.demo import load_demo_returns
 from gonghui.rights.demo import load_demo_rights
 from gonghui.targets.demo import load_demo_targets
+from gonghui.unionwork.demo import load_demo_unionwork
 
 
 def _width(text: str) -> int:
@@ -109,6 +110,9 @@ class Command(BaseCommand):
                 f"建会与换届：建会案卷 {establishment.cases} 件（已批复成立 {establishment.established} 个），"
                 f"换届记录 {establishment.reelections} 条"
             )
+        unionwork = load_demo_unionwork(seed=seed)
+        if not unionwork.skipped:
+            self.stdout.write(unionwork.summary())
         returns = load_demo_returns(seed=seed)
         if not returns.skipped:
             states = "，".join(f"{label} {count}" for label, count in returns.by_status.items())
