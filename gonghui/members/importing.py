@@ -18,7 +18,11 @@ with card numbers allocated per batch. On PostgreSQL: ids drawn from the sequenc
 text format built here, JOIN events derived from the new rows by INSERT … SELECT, foreign
 keys checked as rows arrive; in "valid-only" mode outside a transaction, a writer thread
 with its own connection COPYs and commits each batch while the next one is read and
-validated (outcomes reach the report one batch later, in order). On SQLite: bulk_create
+validated (outcomes reach the report one batch later, in order). Files of
+PARALLEL_MIN_ROWS rows or more are read and validated in a forked worker process (see
+``gonghui.utilities.importing``), so parsing, sealing and the server's indexing use both
+cores. The key columns (blind indexes, card number) compare in byte order on PostgreSQL
+(migration 0005). On SQLite: bulk_create
 for members and events. Bulk writes send no signals,
 so imported rows are not written to the change log one by one. The partial unique index
 (one active membership per person) is the final guard: when a batch hits it (a concurrent

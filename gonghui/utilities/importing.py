@@ -41,6 +41,12 @@ call ``run`` inside your ``transaction.atomic()`` so the exception rolls the bat
 back, and catch it outside to get the report. Memory stays at one batch; disk holds the
 spool (≈150–250 bytes per row). ``apply_batch=None`` is a validate-only dry run.
 The per-row report for ``to_xlsx`` is likewise spooled to a temporary file.
+
+Large files (``PARALLEL_MIN_ROWS`` or more, where the OS can fork) are read and validated
+in a forked worker process that sends the rows back in chunks while this process applies
+them; the worker holds the reader's state and a few chunks (its peak RSS is mostly pages
+shared with the parent). While ``run`` is going, the cycle collector's young generation
+is collected every ``IMPORT_GC_THRESHOLD`` allocations instead of every 700.
 """
 
 from __future__ import annotations
