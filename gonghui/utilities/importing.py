@@ -1175,7 +1175,7 @@ def _validated_in_worker(pipeline: ImportPipeline, table: Table, warnings: list[
     receiver, sender = context.Pipe(duplex=False)
     keys = [column.key for column in pipeline.columns]
     worker = context.Process(
-        target=_validate_worker, args=(pipeline, table, sender, keys), name="import-validate", daemon=False
+        target=_validate_worker, args=(pipeline, table, sender, receiver, keys), name="import-validate", daemon=False
     )
     worker.start()
     sender.close()
@@ -1202,9 +1202,10 @@ def _validated_in_worker(pipeline: ImportPipeline, table: Table, warnings: list[
         worker.join()
 
 
-def _validate_worker(pipeline: ImportPipeline, table: Table, sender: Any, keys: list[str]) -> None:
+def _validate_worker(pipeline: ImportPipeline, table: Table, sender: Any, receiver: Any, keys: list[str]) -> None:
     """The child's side of ``_validated_in_worker``: values as tuples in column order when a row
     has exactly the columns' keys (a dict is slow to unpickle), else as the dict itself."""
+    receiver.close()  # the parent's end: once the parent is gone (even killed), sending fails and this ends
     key_set = frozenset(keys)
     dumps, protocol = pickle.dumps, pickle.HIGHEST_PROTOCOL
     try:

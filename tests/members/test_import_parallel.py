@@ -4,6 +4,7 @@ what the in-process path gives: same rows, outcomes, errors, warnings and stored
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
 
@@ -90,3 +91,44 @@ def test_stopping_early_ends_the_worker(tmp_path):
         worker = frame.f_locals["worker"]
         rows.close()  # the consumer gives up (an exception while applying a batch)
         assert not worker.is_alive() and worker.exitcode is not None
+
+
+def test_the_worker_ends_when_the_importing_process_is_killed(tmp_path):
+    """kill -9 of the importer: its worker must not linger (it would keep the file and memory)."""
+    import multiprocessing
+    import os
+    import signal
+    import time
+
+    path = write_xlsx(tmp_path / "a.xlsx", [person(serial) for serial in range(1, 20 * generic.WORKER_CHUNK)])
+    context = multiprocessing.get_context("fork")
+    report_pid, tell_pid = context.Pipe(duplex=False)
+
+    def importer() -> None:
+        pipeline = ImportPipeline([Column("name", "姓名", required=True)])
+        with pipeline.open(path) as table:
+            rows = generic._validated_in_worker(pipeline, table, [])
+            next(rows)
+            tell_pid.send(rows.gi_frame.f_locals["worker"].pid)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    process = context.Process(target=importer)
+    process.start()
+    worker_pid = report_pid.recv()
+    process.join(10)
+    assert process.exitcode == -signal.SIGKILL
+    for _ in range(100):  # the orphaned worker is reparented; it ends on its next send
+        if _ended(worker_pid):
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(worker_pid, signal.SIGKILL)
+        pytest.fail("the validation worker outlived its killed importer")
+
+
+def _ended(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(") ")[2][:1]
+    except FileNotFoundError:
+        return True
+    return state in ("Z", "X")  # a zombie has ended: only its new parent's reaping is left
