@@ -146,7 +146,7 @@ def replay(name: str, batches: list[tuple[bytes, list[int], list[str]]]) -> dict
                 mark = now
 
             cur.execute("BEGIN")
-            cur.execute(lookup, [indexes])
+            cur.execute(lookup, [",".join(indexes)])
             cur.fetchall()
             step("lookup")
             cur.execute(

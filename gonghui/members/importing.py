@@ -18,7 +18,11 @@ with card numbers allocated per batch. On PostgreSQL: ids drawn from the sequenc
 text format built here, JOIN events derived from the new rows by INSERT … SELECT, foreign
 keys checked as rows arrive; in "valid-only" mode outside a transaction, a writer thread
 with its own connection COPYs and commits each batch while the next one is read and
-validated (outcomes reach the report one batch later, in order). On SQLite: bulk_create
+validated (outcomes reach the report one batch later, in order). Files of
+PARALLEL_MIN_ROWS rows or more are read and validated in a forked worker process (see
+``gonghui.utilities.importing``), so parsing, sealing and the server's indexing use both
+cores. The key columns (blind indexes, card number) compare in byte order on PostgreSQL
+(migration 0005). On SQLite: bulk_create
 for members and events. Bulk writes send no signals,
 so imported rows are not written to the change log one by one. The partial unique index
 (one active membership per person) is the final guard: when a batch hits it (a concurrent
@@ -137,6 +141,8 @@ def _choice_parser(choices, aliases: dict[str, str], label: str) -> Callable[[st
     table = {text: value for value, text in choices}
     table.update({value: value for value, _text in choices})
     table.update(aliases)
+    # plain str values, not the enum members: rows cross a process boundary (pickle) in large imports
+    table = {text: str(value) for text, value in table.items()}
     allowed = "、".join(text for _value, text in choices)
 
     def parse(value: str) -> str:
@@ -340,7 +346,7 @@ class _Applier:
         found: dict[str, list[_Existing]] = {}
         fields = ("pk", "org_id", "status", "org__name", "id_number_index", "phone_index", "employer_id", *UPDATABLE)
         if self.postgres:  # one array parameter instead of thousands of placeholders
-            chunks = [Member.objects.filter(RawSQL(_ANY_INDEX, [indexes], output_field=BooleanField()))]
+            chunks = [Member.objects.filter(RawSQL(_ANY_INDEX, [",".join(indexes)], output_field=BooleanField()))]
         else:
             chunks = [
                 Member.objects.filter(id_number_index__in=indexes[start : start + SQLITE_IN_LIMIT])
@@ -652,7 +658,8 @@ _EVENTS_FROM_MEMBERS = (
     "SELECT org_id, created_by_id, created_at, updated_at, id, %s, join_date, NULL, org_id, NULL, %s "
     f"FROM {Member._meta.db_table} WHERE id = ANY(%s) ORDER BY id"
 )
-_ANY_INDEX = f"{Member._meta.db_table}.id_number_index = ANY(%s)"
+#: one text parameter (the blind indexes, hex, comma-separated): a list parameter is dumped element by element
+_ANY_INDEX = f"{Member._meta.db_table}.id_number_index = ANY(string_to_array(%s, ','))"
 _GENDERS = {"male": str(Gender.MALE.value), "female": str(Gender.FEMALE.value)}
 _MASSES = str(PoliticalStatus.MASSES.value)
 _MIGRANT = str(EmploymentCategory.MIGRANT.value)
@@ -683,6 +690,7 @@ def import_members(
     filename: str | None = None,
     batch_size: int = BATCH_SIZE,
     keep_rows: str | None = "all",
+    parallel: bool | None = None,
 ) -> ImportReport:
     """Import a roster file into ``org`` as ``user``; see the module docstring.
 
@@ -702,20 +710,24 @@ def import_members(
         if keep_rows == "auto":  # every row in the report up to FULL_REPORT_ROWS, then only the rejected ones
             estimate = table.estimated_rows
             keep_rows = "all" if estimate is None or estimate <= FULL_REPORT_ROWS else "problems"
+        options = {"keep_rows": keep_rows, "progress": progress, "parallel": parallel}
         if mode == "valid-only":
             if connection.vendor != "postgresql" or connection.in_atomic_block:
-                return pipeline.run(table, apply_batch=applier, keep_rows=keep_rows, progress=progress)
+                return pipeline.run(table, apply_batch=applier, **options)
             # Each batch commits on its own: a writer thread with its own connection takes the
             # COPY and its commit, so the server's indexing overlaps reading and sealing here.
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer") as applier.writer:
                 try:
-                    return pipeline.run(table, apply_batch=applier, keep_rows=keep_rows, progress=progress)
+                    return pipeline.run(table, apply_batch=applier, **options)
                 finally:
                     applier.writer.submit(_close_connection)
         try:
             with transaction.atomic():
                 return pipeline.run(
-                    table, apply_batch=applier, all_or_nothing=True, keep_rows=keep_rows, progress=progress
+                    table,
+                    apply_batch=applier,
+                    all_or_nothing=True,
+                    **options,
                 )
         except ImportAborted as aborted:
             return aborted.report

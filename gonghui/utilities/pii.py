@@ -14,7 +14,7 @@ chosen once per deployment), used for exact lookup and for uniqueness constraint
 from __future__ import annotations
 
 import base64
-import hmac
+import hashlib
 import os
 import threading
 from collections.abc import Callable
@@ -186,12 +186,20 @@ def _indexer(key: bytes, hash_name: str, context: str) -> Callable[[str], str]:
             return mac.finalize().hex()[:32]
 
     else:
-        base = hmac.new(key, prefix, "sha256")
+        # HMAC-SHA256 (RFC 2104) from two pre-keyed hashlib states: copying them is C-level,
+        # half the cost of hmac.HMAC.copy() — this runs twice per imported row
+        block = hashlib.sha256().block_size
+        padded = (hashlib.sha256(key).digest() if len(key) > block else key).ljust(block, b"\0")
+        inner_base = hashlib.sha256(bytes(byte ^ 0x36 for byte in padded))
+        inner_base.update(prefix)
+        outer_base = hashlib.sha256(bytes(byte ^ 0x5C for byte in padded))
 
         def index(value: str) -> str:
-            mac = base.copy()
-            mac.update(value.encode())
-            return mac.hexdigest()[:32]
+            inner = inner_base.copy()
+            inner.update(value.encode())
+            outer = outer_base.copy()
+            outer.update(inner.digest())
+            return outer.hexdigest()[:32]
 
     return index
 
