@@ -29,6 +29,8 @@ PROGRAMMES_MODELS = (
     "programmes.usagereport",
     "programmes.servicecenter",
     "programmes.livelihoodproject",
+    "programmes.jobfair",
+    "programmes.jobfairemployer",
 )
 PROGRAMMES_BUSINESS = tuple(name for model in PROGRAMMES_MODELS for name in perms(model, BUSINESS))
 PROGRAMMES_GRASSROOTS = tuple(name for model in PROGRAMMES_MODELS for name in perms(model, ("view", "add", "change")))

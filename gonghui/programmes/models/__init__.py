@@ -36,3 +36,8 @@ __all__ = [
     "StationStatus",
     "UsageReport",
 ]
+
+# 就业服务 (job fairs)
+from gonghui.programmes.models.jobfairs import FairMode, FairStatus, JobFair, JobFairEmployer
+
+__all__ += ["FairMode", "FairStatus", "JobFair", "JobFairEmployer"]
