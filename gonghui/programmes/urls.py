@@ -49,9 +49,7 @@ urlpatterns += [
     path("jobfairs/<int:pk>/delete/", views_jobfairs.JobFairDeleteView.as_view(), name="jobfair_delete"),
     path("jobfairs/<int:pk>/employers/add/", views_jobfairs.employer_add, name="jobfair_employer_add"),
     path("jobfairs/<int:pk>/employers/import/", views_jobfairs.employer_import, name="jobfair_import"),
-    path(
-        "jobfairs/<int:pk>/employers/<int:row_pk>/edit/", views_jobfairs.employer_edit, name="jobfair_employer_edit"
-    ),
+    path("jobfairs/<int:pk>/employers/<int:row_pk>/edit/", views_jobfairs.employer_edit, name="jobfair_employer_edit"),
     path(
         "jobfairs/<int:pk>/employers/<int:row_pk>/delete/",
         views_jobfairs.employer_delete,
