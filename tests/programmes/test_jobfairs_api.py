@@ -99,4 +99,4 @@ def test_documented_in_openapi():
 
     schema = api.get_openapi_schema()
     assert "/api/job-fairs" in schema["paths"] and "/api/job-fairs/{pk}/employers" in schema["paths"]
-    assert "/api/stations/nearest" in schema["paths"]
+    assert "/api/stations/nearest" in schema["paths"] and "/api/stations" in schema["paths"]
