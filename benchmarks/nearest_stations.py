@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/nearest_stations.py [--stations 20000] [--queries 300]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/nearest_stations.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/nearest_stations.py --both
 
 Builds its own database (a temporary SQLite file, or ``gonghui_bench_nearest`` on the PostgreSQL server of
 DATABASE_URL), migrates it, and writes a city → 10 districts → 20 towns tree with ``--stations`` operating
@@ -11,6 +12,11 @@ city-level union administrator (so the scope filter is in the query, as on every
 
 - the selector alone (``nearest(Station.objects.restrict(user), …)``);
 - ``GET /api/stations/nearest`` through Django's test client (auth, middleware, JSON).
+
+It also prints the plan of the box query (EXPLAIN QUERY PLAN / EXPLAIN ANALYZE: it must use a position index,
+not scan every operating station), how many queries a search took, and the load average before and after, since
+the machine is shared. SQLite is left without ANALYZE statistics on purpose (an untuned database must still pick
+the position index). ``--both`` runs SQLite and then the PostgreSQL server of DATABASE_URL, one after the other.
 
 Goal (issue 6): p95 ≤ 50 ms over 20,000 stations. Never touches the test databases.
 """
@@ -22,6 +28,7 @@ import math
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +39,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 CENTRE = (31.7787, 119.9466)
 HALF_SIDE_M = 60_000
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "n/a"
 
 
 def database_url() -> str:
@@ -58,7 +72,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--stations", type=int, default=20_000)
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--both", action="store_true", help="SQLite, then the PostgreSQL server of DATABASE_URL")
     args = parser.parse_args()
+    if args.both:
+        postgres = os.environ.get("DATABASE_URL", "")
+        if not postgres.startswith("postgres"):
+            parser.error("--both needs DATABASE_URL=postgres://… for the PostgreSQL run")
+        base = [sys.executable, __file__, "--stations", str(args.stations), "--queries", str(args.queries)]
+        for url in ("sqlite://", postgres):
+            subprocess.run(base, env={**os.environ, "DATABASE_URL": url}, check=True)
+        return
     url = database_url()
     if url.startswith("postgres"):
         prepare_postgres(url)
@@ -148,6 +171,19 @@ def main() -> None:
         for _ in range(args.queries)
     ]
 
+    from django.db import reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    counts: dict[int, int] = {}
+    for lat, lng in points[:100]:
+        reset_queries()
+        with CaptureQueriesContext(connection) as captured:
+            selectors_stations.nearest(
+                Station.objects.restrict(user, "view").filter(status="operating"), lat, lng, coord_system="gcj02"
+            )
+        counts[len(captured)] = counts.get(len(captured), 0) + 1
+    print("queries per search (count: searches):", dict(sorted(counts.items())))
+
     def measure(label, run):
         run(*points[0])  # warm up
         timings = []
@@ -171,8 +207,28 @@ def main() -> None:
         response = client.get(f"/api/stations/nearest?lat={lat:.6f}&lng={lng:.6f}&coord_system=gcj02&limit=10")
         assert response.status_code == 200 and len(response.json()) == 10
 
+    explain(connection, user, points[0], Station, selectors_stations)
+    print(f"load average before: {load_average()}")
     measure("nearest() selector, 10 nearest, scoped", selector)
     measure("GET /api/stations/nearest", api)
+    print(f"load average after: {load_average()}")
+
+
+def explain(connection, user, point, Station, selectors_stations) -> None:
+    """The plan of the first box query of a search."""
+    from django.db import reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    queryset = Station.objects.restrict(user, "view").filter(status="operating")
+    reset_queries()  # the query log is a bounded deque: a full one captures nothing
+    with CaptureQueriesContext(connection) as captured:
+        selectors_stations.nearest(queryset, *point, coord_system="gcj02", limit=10)
+    box = captured.captured_queries[0]["sql"]
+    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE, COSTS OFF) "
+    with connection.cursor() as cursor:
+        cursor.execute(prefix + box)
+        plan = [str(row[-1]) for row in cursor.fetchall()]
+    print("plan of the box query:\n  " + "\n  ".join(plan))
 
 
 if __name__ == "__main__":

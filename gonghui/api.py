@@ -72,3 +72,6 @@ api.add_router("/", programmes_health_router)
 from gonghui.unionwork.api import router as unionwork_router  # noqa: E402
 
 api.add_router("/", unionwork_router)
+from gonghui.programmes.api_jobfairs import router as programmes_jobfairs_router  # noqa: E402
+
+api.add_router("/", programmes_jobfairs_router)

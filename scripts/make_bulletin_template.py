@@ -103,9 +103,7 @@ def add_styles(document) -> None:
     paragraph_style(document, "通报-一级标题", east_asia=HEI, size=16, indent=Pt(32), line=Pt(28), keep_with_next=True)
     paragraph_style(document, "通报-正文", east_asia=FANGSONG, size=16, indent=Pt(32), line=Pt(28))
     # the closing requirements keep with the signature, so the 落款 never stands alone on a page
-    paragraph_style(
-        document, "通报-结尾", east_asia=FANGSONG, size=16, indent=Pt(32), line=Pt(28), keep_with_next=True
-    )
+    paragraph_style(document, "通报-结尾", east_asia=FANGSONG, size=16, indent=Pt(32), line=Pt(28), keep_with_next=True)
     paragraph_style(document, "通报-图", east_asia=FANGSONG, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, before=Pt(6))
     paragraph_style(document, "通报-表格", east_asia=SONG, size=10.5, align=WD_ALIGN_PARAGRAPH.CENTER)  # 五号
     paragraph_style(
@@ -320,7 +318,24 @@ def add_content(document) -> None:
         "本季度无逾期督办事项。",
     )
 
-    heading(document, "六、下步要求")
+    heading(document, "六、民生实事项目进展")
+    section_with_table(
+        document,
+        "projects",
+        [
+            ("项目", 46, "{{ project.title }}"),
+            ("承诺单位", 26, "{{ project.org }}"),
+            ("目标", 18, "{{ project.target }}{{ project.unit }}"),
+            ("完成数", 18, "{{ project.actual }}"),
+            ("完成率", 16, "{{ project.completion }}"),
+            ("序时进度", 16, "{{ project.expected }}"),
+            ("进度状态", 18, "{% cellbg project.light_fill %}{{ project.status }}"),
+        ],
+        "project in projects",
+        "本年度无民生实事项目。",
+    )
+
+    heading(document, "七、下步要求")
     tag(document, "{%p for item in requirements %}")
     document.add_paragraph("{{ item.number }}{{ item.text }}", style="通报-结尾")
     tag(document, "{%p endfor %}")

@@ -38,6 +38,8 @@ PROGRAMMES_MODELS = (
     "programmes.recuperationroute",
     "programmes.recuperationgroup",
     "programmes.recuperationparticipant",
+    "programmes.jobfair",
+    "programmes.jobfairemployer",
 )
 PROGRAMMES_BUSINESS = tuple(name for model in PROGRAMMES_MODELS for name in perms(model, BUSINESS))
 PROGRAMMES_GRASSROOTS = tuple(name for model in PROGRAMMES_MODELS for name in perms(model, ("view", "add", "change")))

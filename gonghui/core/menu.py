@@ -76,6 +76,7 @@ MENU: list[tuple[str, list[Item]]] = [
             Item("巡查超期", "programmes:station_overdue", "programmes.Station"),
             Item("职工服务阵地", "programmes:center_list", "programmes.ServiceCenter"),
             Item("民生实事", "programmes:project_list", "programmes.LivelihoodProject"),
+            Item("招聘会", "programmes:jobfair_list", "programmes.JobFair"),
         ],
     ),
     (

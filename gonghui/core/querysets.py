@@ -45,12 +45,21 @@ def role_grants(user: Any) -> list[tuple[str, frozenset[str], tuple[int, ...]]]:
     cached = getattr(user, "_gonghui_role_grants", None)
     if cached is not None:
         return cached
-    grants = []
-    roles = user.roles.filter(is_active=True).prefetch_related("permissions__content_type", "custom_orgs")
-    for role in roles:
-        perms = frozenset(f"{p.content_type.app_label}.{p.codename}" for p in role.permissions.all())
-        custom = tuple(org.pk for org in role.custom_orgs.all())
-        grants.append((role.data_scope, perms, custom))
+    # Plain rows, not model instances: a role holds hundreds of permissions, and this runs on every request.
+    roles = list(user.roles.filter(is_active=True).values_list("pk", "data_scope"))
+    role_model = user.roles.model
+    perms: dict[int, set[str]] = {pk: set() for pk, _scope in roles}
+    custom: dict[int, list[int]] = {pk: [] for pk, _scope in roles}
+    if roles:
+        through = role_model.permissions.through.objects.filter(role_id__in=list(perms))
+        for role_id, app_label, codename in through.values_list(
+            "role_id", "permission__content_type__app_label", "permission__codename"
+        ):
+            perms[role_id].add(f"{app_label}.{codename}")
+        chosen = role_model.custom_orgs.through.objects.filter(role_id__in=list(perms))
+        for role_id, org_id in chosen.values_list("role_id", "organization_id").order_by("pk"):
+            custom[role_id].append(org_id)
+    grants = [(scope, frozenset(perms[pk]), tuple(custom[pk])) for pk, scope in roles]
     user._gonghui_role_grants = grants
     return grants
 

@@ -67,6 +67,7 @@ class DemoProgrammesResult:
     usage_reports: int = 0
     projects: int = 0
     skipped: bool = False
+    jobfairs: int = 0
 
 
 def _offset(lat: float, lng: float, rng: random.Random, spread_m: float) -> tuple[float, float]:
@@ -82,6 +83,7 @@ def load_demo_programmes(*, seed: int = 2026, today: datetime.date | None = None
     city = Organization.objects.filter(code=CITY_CODE).first()
     if city is None or Station.objects.filter(is_demo=True).exists():
         result.skipped = True
+        result.jobfairs = _jobfairs(seed, today)
         result.projects = load_demo_projects(today=today)
         return result
     today = today or timezone.localdate()
@@ -97,6 +99,7 @@ def load_demo_programmes(*, seed: int = 2026, today: datetime.date | None = None
         result.stations = len(stations)
         result.inspections = _inspections(stations, rng, today, admin)
         result.usage_reports = _usage(stations, rng, today, admin)
+        result.jobfairs = _jobfairs(seed, today)
         result.projects = load_demo_projects(today=today)
     return result
 
@@ -239,12 +242,18 @@ PROJECTS = (
     ("为15万名职工提供大病互助保障", 150_000, "人", "mutual_aid_enrolled", 0.97),
     # counted from the demo health-check batch (demo_health.py); the demo city is about a tenth of 常州's size
     ("为全市5000名一线职工赠送健康体检", 5_000, "人", "health_checks", None),
-    ("提供就业岗位2800个", 2_800, "个", "jobs_offered", 0.88),
+    ("提供就业岗位2800个", 2_800, "个", "jobs_offered", None),  # counted from the demo job fairs
 )
 
 
+def _jobfairs(seed: int, today: datetime.date | None) -> int:
+    from gonghui.programmes.demo_jobfairs import load_demo_jobfairs
+
+    return load_demo_jobfairs(seed=seed, today=today)
+
+
 def load_demo_projects(*, today: datetime.date | None = None) -> int:
-    """The city's 民生实事 for this year: stations and health checks counted from the records, the rest reported."""
+    """The city's 民生实事 for this year: stations, health checks and jobs counted from the records, the rest reported."""
     from gonghui.programmes.models.projects import LivelihoodProject
     from gonghui.targets.models import Indicator
 

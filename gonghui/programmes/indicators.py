@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 
 from gonghui.targets.sources import RecordSource, register
 
@@ -25,6 +26,21 @@ SOURCES: tuple[RecordSource, ...] = (
         filter=Q(status__in=("completed", "asset_transferred"), completed_on__isnull=False),
         records_page=("programmes:center_list", "within", "completed_from", "completed_to", ""),
     ),
+)
+
+# 就业服务: a held job fair counts on its date with its three figures (entered, or summed from its employers).
+JOBFAIR_PAGE = ("programmes:jobfair_list", "within", "held_from", "held_to", "status=held")
+HELD_FAIRS = Q(status="held")
+SOURCES += tuple(
+    RecordSource(
+        key=key,
+        model="programmes.JobFair",
+        date_field="held_on",
+        filter=HELD_FAIRS,
+        value=lambda figure=figure: Coalesce(Sum(figure), 0),
+        records_page=JOBFAIR_PAGE,
+    )
+    for key, figure in (("jobs_offered", "positions"), ("job_seekers", "applicants"), ("job_intents", "intents"))
 )
 
 for _source in SOURCES:

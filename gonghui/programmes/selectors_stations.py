@@ -19,7 +19,7 @@ from gonghui.programmes.models.stations import (
 )
 
 #: the nearest-station search starts with this radius (metres) and widens by the density it finds
-FIRST_RADIUS_M = 3_000
+FIRST_RADIUS_M = 5_000
 MAX_RADIUS_M = 2_000_000
 
 

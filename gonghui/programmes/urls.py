@@ -37,6 +37,29 @@ urlpatterns = [
     path("centres/<int:pk>/delete/", views_centres.CenterDeleteView.as_view(), name="center_delete"),
 ]
 
+# 就业服务 (job fairs) and the programme imports
+from gonghui.programmes import views_jobfairs, views_station_import  # noqa: E402
+
+urlpatterns += [
+    path("jobfairs/", views_jobfairs.JobFairListView.as_view(), name="jobfair_list"),
+    path("jobfairs/add/", views_jobfairs.JobFairEditView.as_view(), name="jobfair_add"),
+    path("jobfairs/import-template/", views_jobfairs.employer_import_template, name="jobfair_import_template"),
+    path("jobfairs/<int:pk>/", views_jobfairs.jobfair_detail, name="jobfair_detail"),
+    path("jobfairs/<int:pk>/edit/", views_jobfairs.JobFairEditView.as_view(), name="jobfair_edit"),
+    path("jobfairs/<int:pk>/delete/", views_jobfairs.JobFairDeleteView.as_view(), name="jobfair_delete"),
+    path("jobfairs/<int:pk>/employers/add/", views_jobfairs.employer_add, name="jobfair_employer_add"),
+    path("jobfairs/<int:pk>/employers/import/", views_jobfairs.employer_import, name="jobfair_import"),
+    path("jobfairs/<int:pk>/employers/<int:row_pk>/edit/", views_jobfairs.employer_edit, name="jobfair_employer_edit"),
+    path(
+        "jobfairs/<int:pk>/employers/<int:row_pk>/delete/",
+        views_jobfairs.employer_delete,
+        name="jobfair_employer_delete",
+    ),
+    path("stations/import/", views_station_import.station_import, name="station_import"),
+    path("stations/import-template/", views_station_import.station_import_template, name="station_import_template"),
+    path("imports/<str:token>/", views_jobfairs.import_report, name="import_report"),
+]
+
 public_urlpatterns = [
     path("nearby/", views_stations.nearby, name="station_nearby"),
     path("livelihood/<str:code>/", views_projects.public_progress, name="livelihood_public"),

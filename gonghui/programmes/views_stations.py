@@ -41,6 +41,7 @@ class StationListView(ObjectListView):
     add_url_name = "programmes:station_add"
     export_filename = "工会驿站"
     empty_text = "没有符合条件的驿站。"
+    template_name = "programmes/station_list.html"
 
     def get_queryset(self, action):
         return self.restricted(action).select_related("org")

@@ -24,6 +24,9 @@ ranking_columns      indicator names whose completion the ranking table shows (a
 ranking              list of: rank, unit, score, completions (texts aligned with ranking_columns)
 behind               list of: unit, indicator, completion, expected, gap, light, light_label, light_fill
 overdue_tasks        list of: title, lead_unit, deadline, days_overdue, state
+projects             list of 民生实事 (livelihood projects) of the year: title, org, unit, target, actual,
+                     completion, expected, status (超额完成 / 已完成 / 正常 / 滞后 / 预警 / 暂无数据),
+                     light, light_label, light_fill
 requirements         list of: number (（一）), text
 indicator_chart      image: completion per indicator with the expected-progress line (None if no indicators)
 ranking_chart        image: scores of the sub-units (None if no ranking)
@@ -125,6 +128,21 @@ class TaskLine:
 
 
 @dataclass(frozen=True)
+class ProjectLine:
+    """A livelihood project (民生实事) of the year with its progress at the bulletin's date."""
+
+    title: str
+    org: str
+    unit: str
+    target: Decimal
+    actual: Decimal | None
+    completion: Decimal | None
+    expected: Decimal
+    status: str  # 超额完成, 已完成, or the light's label: 正常 / 滞后 / 预警 / 暂无数据
+    light: str
+
+
+@dataclass(frozen=True)
 class BulletinData:
     org_name: str
     title: str
@@ -140,6 +158,7 @@ class BulletinData:
     overdue_tasks: list[TaskLine]
     requirements: list[str]
     trend: dict[str, list[Decimal | None]] = field(default_factory=dict)  # indicator -> completion per quarter 1..4
+    projects: list[ProjectLine] = field(default_factory=list)
 
 
 def default_template_path() -> Path:
@@ -234,6 +253,20 @@ def build_context(data: BulletinData, images: dict[str, Any]) -> dict[str, Any]:
                 "state": task.state,
             }
             for task in data.overdue_tasks
+        ],
+        "projects": [
+            {
+                "title": line.title,
+                "org": line.org,
+                "unit": line.unit,
+                "target": quantity_text(line.target),
+                "actual": quantity_text(line.actual),
+                "completion": percent_text(line.completion),
+                "expected": percent_text(line.expected),
+                "status": line.status,
+                **_light(line.light),
+            }
+            for line in data.projects
         ],
         "requirements": [
             {"number": f"（{chinese_number(number)}）", "text": text}

@@ -36,6 +36,7 @@ from gonghui.reports.bulletin import (
     BehindLine,
     BulletinData,
     IndicatorLine,
+    ProjectLine,
     RankingLine,
     TaskLine,
     render_docx,
@@ -126,7 +127,39 @@ def bulletin_data(
         overdue_tasks=tasks,
         requirements=clean_requirements(requirements) or default_requirements(facts),
         trend=_trend(user, org, year, quarter, board),
+        projects=project_lines(user, org, year, board.as_of),
     )
+
+
+def project_lines(user: Any, org: Organization, year: int, as_of: datetime.date) -> list[ProjectLine]:
+    """The year's 民生实事 of ``org`` and its sub-units that ``user`` may see, with their progress at ``as_of``
+    (computed ones live from the records, the others as last reported)."""
+    from gonghui.programmes.models.projects import LivelihoodProject
+    from gonghui.programmes.selectors_projects import progress
+
+    projects = (
+        LivelihoodProject.objects.restrict(user, "view")
+        .filter(year=year, org__path__subtree=org.path)
+        .select_related("org", "indicator")
+        .order_by("org__path", "sort", "pk")
+    )
+    lines = []
+    for project in projects:
+        row = progress(project, as_of)
+        lines.append(
+            ProjectLine(
+                title=project.title,
+                org=project.org.name,
+                unit=project.unit,
+                target=project.target_value,
+                actual=row.actual,
+                completion=row.completion,
+                expected=row.expected,
+                status=row.status_label,
+                light=Light.GREEN if row.done else row.light,
+            )
+        )
+    return lines
 
 
 def _indicator_lines(board: selectors.Board) -> list[IndicatorLine]:
@@ -437,6 +470,19 @@ def sample_data() -> BulletinData:
         overdue_tasks=[TaskLine("示例督办事项", "乙区总工会", datetime.date(2026, 9, 1), 29, "推进中")],
         requirements=["示例要求一。", "示例要求二。"],
         trend={"发展会员": [Decimal("0.3"), Decimal("0.5"), Decimal("0.8"), None]},
+        projects=[
+            ProjectLine(
+                "新建提升200家户外劳动者驿站",
+                "示例市总工会",
+                "家",
+                Decimal(200),
+                Decimal(210),
+                Decimal("1.05"),
+                one,
+                "超额完成",
+                "green",
+            ),
+        ],
     )
 
 

@@ -65,6 +65,13 @@ def test_phone_finds_the_nearest_operating_station(browser, live_server, demo_st
         )[0]
         assert expected.station.name in first.inner_text()
         assert "米" in first.locator(".dist").inner_text()
+        # The whole list is the exact ten nearest, nearest first (the phone sent WGS-84 from its GPS).
+        lat, lng = (float(value) for value in page.evaluate(
+            "[new URL(location.href).searchParams.get('lat'), new URL(location.href).searchParams.get('lng')]"
+        ))  # fmt: skip
+        ten = selectors_stations.nearest(selectors_stations.public_stations(), lat, lng, limit=10)
+        shown = page.locator("#results .station h2").all_inner_texts()
+        assert [name.split(" ")[0] for name in shown] == [item.station.name for item in ten]
         # Typing a district instead lists that district's stations first.
         page.goto("/nearby/")
         page.get_by_label("或输入所在区县、街道或路名").fill("溧阳")

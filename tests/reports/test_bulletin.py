@@ -146,7 +146,7 @@ def test_docx_sections_in_order_and_summary_paragraphs(document):
         "四、进度滞后单位",
         "五、督办事项逾期情况",
     ]
-    positions = [paragraphs.index(h) for h in [*headings, "六、下步要求"]]
+    positions = [paragraphs.index(h) for h in [*headings, "七、下步要求"]]
     assert positions == sorted(positions)
     assert "今年以来，各单位认真落实年度目标任务，总体进展顺利。" in paragraphs
     assert "但仍有部分单位工会驿站建设进度滞后。" in paragraphs
@@ -341,7 +341,7 @@ def test_template_that_is_not_a_docx(tmp_path, bulletin):
 
 def test_pdf_shows_the_same_figures(pdf_text):
     flat = re.sub(r"\s+", " ", pdf_text)
-    for expected in ["常州市总工会文件", "常总工〔2026〕12号", "一、总体进展", "六、下步要求", "2026年10月12日"]:
+    for expected in ["常州市总工会文件", "常总工〔2026〕12号", "一、总体进展", "七、下步要求", "2026年10月12日"]:
         assert expected in flat
     assert re.search(r"新建工会组织\s+个\s+120\s+100\s+83\.3%\s+75\.0%\s+绿灯", pdf_text)
     assert re.search(r"发展会员\s+人\s+5000\s+3400\s+68\.0%\s+75\.0%\s+黄灯", pdf_text)

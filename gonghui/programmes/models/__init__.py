@@ -73,3 +73,7 @@ __all__ += [
     "RecuperationRoute",
     "VisitStatus",
 ]
+# 就业服务 (job fairs)
+from gonghui.programmes.models.jobfairs import FairMode, FairStatus, JobFair, JobFairEmployer
+
+__all__ += ["FairMode", "FairStatus", "JobFair", "JobFairEmployer"]
