@@ -36,3 +36,9 @@ __all__ = [
     "StationStatus",
     "UsageReport",
 ]
+
+# 困难职工档案 and 帮扶慰问 (hardship files, assistance campaigns)
+from gonghui.programmes.models.assistance import Assistance, Campaign
+from gonghui.programmes.models.hardship import HardshipAttachment, HardshipEvent, HardshipFile
+
+__all__ += ["Assistance", "Campaign", "HardshipAttachment", "HardshipEvent", "HardshipFile"]
