@@ -200,12 +200,13 @@ class AssistanceFilter(FilterSchema):
 @paginate(PageNumberPagination)
 def assistance_campaign_list(request, filters: Query[CampaignFilter]):
     require_permission(request, Campaign, "view")
-    return filters.filter(Campaign.objects.restrict(request.user, "view").prefetch_related("participants"))
+    campaigns = services_assistance.campaigns_for(request.user).prefetch_related("participants")
+    return filters.filter(campaigns).order_by("-year", "-starts_on", "pk")
 
 
 @router.get("/assistance-campaigns/{int:pk}", response=CampaignOut, summary="帮扶慰问活动详情")
 def assistance_campaign_get(request, pk: int):
-    return get_restricted_or_404(Campaign, request.user, "view", pk=pk)
+    return services_assistance.campaign_or_404(request.user, pk)
 
 
 @router.get("/assistance-records", response=list[AssistanceOut], summary="帮扶慰问记录列表（脱敏）")
@@ -227,7 +228,7 @@ def assistance_record_get(request, pk: int):
 )
 def assistance_record_create(request, pk: int, payload: AssistanceIn):
     require_permission(request, Assistance, "add")
-    campaign = get_restricted_or_404(Campaign, request.user, "view", pk=pk)
+    campaign = services_assistance.campaign_or_404(request.user, pk)
     data = api_payload(request, payload.dict())
     data["school_stage"] = data.get("school_stage") or ""
     try:

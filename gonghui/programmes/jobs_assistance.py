@@ -21,7 +21,7 @@ from gonghui.jobs.services import JobError, JobOutcome, job_handler
 from gonghui.members.jobs import IMPORT_DIR, SUMMARY_LABELS
 from gonghui.orgs.models import Organization
 from gonghui.programmes.importing_assistance import import_assistance
-from gonghui.programmes.models.assistance import Campaign
+from gonghui.programmes.services_assistance import campaign_or_404
 from gonghui.utilities.spreadsheets import SpreadsheetError
 
 
@@ -34,7 +34,7 @@ def run_assistance_import(job: Job, progress) -> JobOutcome:
     if not default_storage.exists(upload):
         raise JobError("上传的文件已不存在（可能已被清理），请重新上传。")
     try:
-        campaign = get_restricted_or_404(Campaign, user, "view", pk=params.get("campaign_id"))
+        campaign = campaign_or_404(user, params.get("campaign_id"))
         org = get_restricted_or_404(Organization, user, "view", pk=params.get("org_id"))
     except Exception:
         raise JobError("活动或发放单位已不存在或不在您的数据权限范围内，导入未进行。") from None

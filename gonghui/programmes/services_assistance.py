@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from gonghui.core.querysets import ensure_in_scope, get_restricted_or_404
+from gonghui.core.querysets import ensure_in_scope
 from gonghui.core.services import assign_fields, fetch_for_update
 from gonghui.members.models import Member, MemberStatus
 from gonghui.members.models import id_number_index as member_id_index
@@ -130,6 +130,30 @@ def campaign_delete(*, user, campaign: Campaign) -> None:
     if campaign.records.exists():
         raise ValidationError(f"活动「{campaign}」已有 {campaign.records.count()} 条发放记录，不能删除。")
     campaign.delete()
+
+
+def campaigns_for(user, action: str = "view"):
+    """Campaigns the user may see: those in their scope (restrict), and those run by or taking in one of the
+    user's own unit's ancestors, so a grassroots union sees the city's campaign it pays in. Fails closed:
+    without the permission on campaigns at all, nothing."""
+    from gonghui.core.querysets import can
+
+    scoped = Campaign.objects.restrict(user, action)
+    if action != "view" or not can(user, Campaign, "view") or not getattr(user, "org_id", None):
+        return scoped
+    path, step = user.org.path, Organization.steplen
+    ancestors = [path[:end] for end in range(step, len(path) + 1, step)]
+    reaching = Campaign.objects.filter(Q(org__path__in=ancestors) | Q(participants__path__in=ancestors))
+    return Campaign.objects.filter(Q(pk__in=scoped.values("pk")) | Q(pk__in=reaching.values("pk")))
+
+
+def campaign_or_404(user, pk: int) -> Campaign:
+    from django.http import Http404
+
+    campaign = campaigns_for(user).select_related("org").filter(pk=pk).first()
+    if campaign is None:
+        raise Http404("活动不存在或不在您的数据权限范围内。")
+    return campaign
 
 
 def paying_unions_q(campaign: Campaign) -> Q:
@@ -259,7 +283,7 @@ def _save_record(record: Assistance) -> Assistance:
 @transaction.atomic
 def assistance_create(*, user, campaign: Campaign, data: dict) -> tuple[Assistance, str]:
     """Record one payment or gift; answers the record and the yearly warning text ("" when none)."""
-    campaign = get_restricted_or_404(Campaign, user, "view", pk=campaign.pk)
+    campaign = campaign_or_404(user, campaign.pk)
     org = owning_union(user, data.get("org"), "帮扶慰问记录")
     record = prepare_record(campaign=campaign, org=org, data=data, user=user)
     warning = yearly_warning(record.person_index, record.given_on.year)

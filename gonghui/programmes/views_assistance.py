@@ -120,7 +120,7 @@ class CampaignListView(ObjectListView):
 
     def get_queryset(self, action):
         return (
-            self.restricted(action)
+            services.campaigns_for(self.request.user, action)
             .select_related("org")
             .annotate(
                 people=Count("records__person_index", filter=~Q(records__state="rejected"), distinct=True),
@@ -150,7 +150,7 @@ class CampaignDeleteView(ObjectDeleteView):
 
 
 def _campaign_or_404(user, pk: int) -> Campaign:
-    return get_restricted_or_404(Campaign.objects.select_related("org"), user, "view", pk=pk)
+    return services.campaign_or_404(user, pk)
 
 
 @login_required
