@@ -5,8 +5,6 @@ number or phone for exact lookup goes in the POST body of ``/hardship-files/look
 Every detail read is written to the operation log.
 """
 
-from __future__ import annotations
-
 import datetime
 from decimal import Decimal
 from typing import Annotated

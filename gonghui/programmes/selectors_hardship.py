@@ -78,7 +78,7 @@ def statistics(user, root: Organization | None) -> dict:
     by_state = dict(queryset.values_list("state").annotate(n=Count("pk")).order_by().values_list("state", "n"))
     units = []
     if root is not None:
-        for child in root.get_children().order_by("path"):
+        for child in Organization.objects.filter(path__startswith=root.path, depth=root.depth + 1).order_by("path"):
             sub = queryset.filter(org__path__subtree=child.path)
             counts = dict(
                 sub.filter(state=HardshipState.FILED)

@@ -447,7 +447,7 @@ def assistance_stats(request):
     by_campaign = records.values("campaign__pk", "campaign__name").annotate(**_totals()).order_by("-cash")[:100]
     units = []
     if root is not None:
-        for child in root.get_children().order_by("path"):
+        for child in Organization.objects.filter(path__startswith=root.path, depth=root.depth + 1).order_by("path"):
             row = records.filter(org__path__subtree=child.path).aggregate(**_totals())
             units.append({"org": child, **row})
     return render(

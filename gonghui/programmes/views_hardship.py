@@ -394,8 +394,10 @@ class HardshipOverdueView(ObjectListView):
 
     def extra_context(self):
         today = timezone.localdate()
-        review_table = HardshipFileTable(selectors.review_overdue_files(self.request.user, today), request=self.request)
-        RequestConfig(self.request, paginate={"per_page": 25}, prefix="r").configure(review_table)
+        review_table = HardshipFileTable(
+            selectors.review_overdue_files(self.request.user, today), request=self.request, prefix="r-"
+        )
+        RequestConfig(self.request, paginate={"per_page": 25}).configure(review_table)
         limits = services.limits()
         return {
             "review_table": review_table,
@@ -472,10 +474,10 @@ def hardship_apply(request, code: str):
 def hardship_status(request):
     """进度查询: ID number and phone both must match; shows the masked name, union, state and date only."""
     form = hforms.StatusForm(request.POST or None)
-    found = None
+    found, errors = None, []
     if request.method == "POST":
         if throttled(request, "hardship_status"):
-            form.add_error(None, THROTTLED)
+            errors.append(THROTTLED)
         elif form.is_valid():
             id_q = selectors.exact_lookup_q(form.cleaned_data["id_number"])
             phone_q = selectors.exact_lookup_q(form.cleaned_data["phone"])
@@ -484,9 +486,17 @@ def hardship_status(request):
                 files = HardshipFile.objects.filter(id_q).filter(phone_q).select_related("org")
             found = list(files.order_by("-applied_on", "-pk")[:5])
             if not found:
-                form.add_error(None, NOT_FOUND)
+                errors.append(NOT_FOUND)
+        else:
+            errors = [message for messages_ in form.errors.values() for message in messages_]
+    # the page never shows back the ID number or phone typed (not even on an error): always a fresh form
     return render(
         request,
         "programmes/hardship/public/status.html",
-        {"form": form, "found": [(f, mask_name(f.name)) for f in found or []], "today": datetime.date.today()},
+        {
+            "form": hforms.StatusForm(),
+            "errors": errors,
+            "found": [(f, mask_name(f.name)) for f in found or []],
+            "today": datetime.date.today(),
+        },
     )

@@ -136,7 +136,9 @@ def test_an_upheld_objection_rejects_and_a_mismatch_rejects(world):
     assert file.state == "rejected" and "有商品房两套" in file.rejected_reason
     other = make_file(world.chair, world.wujin_union, serial=2)
     with actor(world.chair):
-        other = services_hardship.hardship_review(user=world.chair, file=other, passed=False, on=TODAY, opinion="收入超标")
+        other = services_hardship.hardship_review(
+            user=world.chair, file=other, passed=False, on=TODAY, opinion="收入超标"
+        )
     assert other.state == "rejected" and other.current_due is None
 
 
