@@ -262,7 +262,8 @@ def _render_detail(request, file: HardshipFile, bound: dict | None = None, statu
     for step in steps_for(file):
         form_class, action, title = STEPS[step]
         if (action == "approve" and can_approve) or (action == "change" and can_change):
-            form = (bound or {}).get(step) or form_class(initial={"on": timezone.localdate()})
+            # each step's form gets its own ids: several forms on one page share field names such as "on"
+            form = (bound or {}).get(step) or form_class(initial={"on": timezone.localdate()}, auto_id=f"id_{step}_%s")
             steps.append({"code": step, "title": title, "form": form})
     sensitive = selectors.may_view_sensitive(user, file)
     mark_operation(request, f"查看困难职工档案：{file.number}" + ("（含敏感信息）" if sensitive else ""))
@@ -349,7 +350,7 @@ def hardship_step(request, pk: int, step: str):
     if not can(user, HardshipFile, action):
         raise PermissionDenied(f"您没有办理「{title}」的权限。")
     file = _file_or_404(user, pk, action)
-    form = form_class(request.POST, request.FILES)
+    form = form_class(request.POST, request.FILES, auto_id=f"id_{step}_%s")
     if form.is_valid():
         try:
             _call(user, file, step, form.cleaned_data)
