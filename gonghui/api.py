@@ -75,3 +75,6 @@ api.add_router("/", unionwork_router)
 from gonghui.programmes.api_jobfairs import router as programmes_jobfairs_router  # noqa: E402
 
 api.add_router("/", programmes_jobfairs_router)
+from gonghui.programmes.api_hardship import router as programmes_hardship_router  # noqa: E402
+
+api.add_router("/", programmes_hardship_router)

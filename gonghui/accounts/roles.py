@@ -305,12 +305,36 @@ UNIONWORK_PERMISSIONS: dict[str, tuple[str, ...]] = {
     ),
     "leader": tuple(name for model in UNIONWORK_MODELS for name in perms(model, READ)),
 }
+
+# --- hardship files and assistance (gonghui/programmes, 帮扶服务): appended to the business roles ---------
+HARDSHIP_MODELS = ("programmes.hardshipfile", "programmes.hardshipattachment", "programmes.hardshipevent")
+ASSISTANCE_MODELS = ("programmes.campaign", "programmes.assistance")
+HARDSHIP_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "union_admin": (
+        *(name for model in (*HARDSHIP_MODELS, *ASSISTANCE_MODELS) for name in perms(model, BUSINESS)),
+        "programmes.view_hardship_sensitive",
+    ),
+    # grassroots unions apply, review (初审), survey and pay; 建档 itself is the federation's approval
+    "grassroots_chair": (
+        *perms("programmes.hardshipfile", ("view", "add", "change", "export")),
+        *perms("programmes.hardshipattachment", ("view", "add")),
+        *perms("programmes.hardshipevent", ("view",)),
+        "programmes.view_hardship_sensitive",
+        *perms("programmes.campaign", ("view",)),
+        *perms("programmes.assistance", ("view", "add", "change", "export")),
+    ),
+    # leaders read figures and masked lists, never the sensitive data
+    "leader": tuple(name for model in (*HARDSHIP_MODELS, *ASSISTANCE_MODELS) for name in perms(model, READ)),
+}
 BUILTIN_ROLES = tuple(
     RoleSpec(
         spec.code,
         spec.name,
         spec.data_scope,
-        spec.permissions + RETURNS_PERMISSIONS.get(spec.code, ()) + UNIONWORK_PERMISSIONS.get(spec.code, ()),
+        spec.permissions
+        + RETURNS_PERMISSIONS.get(spec.code, ())
+        + UNIONWORK_PERMISSIONS.get(spec.code, ())
+        + HARDSHIP_PERMISSIONS.get(spec.code, ()),
         spec.remark,
     )
     for spec in BUILTIN_ROLES

@@ -91,6 +91,17 @@ MENU: list[tuple[str, list[Item]]] = [
         ],
     ),
     (
+        "帮扶服务",
+        [
+            Item("困难职工档案", "programmes:hardship_list", "programmes.HardshipFile"),
+            Item("困难档案超期", "programmes:hardship_overdue", "programmes.HardshipFile"),
+            Item("困难职工统计", "programmes:hardship_stats", "programmes.HardshipFile"),
+            Item("帮扶慰问活动", "programmes:campaign_list", "programmes.Campaign"),
+            Item("帮扶慰问记录", "programmes:assistance_list", "programmes.Assistance"),
+            Item("帮扶慰问统计", "programmes:assistance_stats", "programmes.Assistance"),
+        ],
+    ),
+    (
         "权益保障",
         [
             Item("维权案件", "rights:case_list", "rights.RightsCase"),

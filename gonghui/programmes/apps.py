@@ -7,4 +7,8 @@ class ProgrammesConfig(AppConfig):
     verbose_name = "服务阵地与民生实事"
 
     def ready(self) -> None:
-        from gonghui.programmes import indicators, signals  # noqa: F401
+        from gonghui.programmes import (  # noqa: F401
+            indicators,
+            jobs_assistance,
+            signals,
+        )

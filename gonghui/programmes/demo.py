@@ -253,7 +253,7 @@ def _jobfairs(seed: int, today: datetime.date | None) -> int:
 
 
 def load_demo_projects(*, today: datetime.date | None = None) -> int:
-    """The city's 民生实事 for this year: stations, health checks and jobs counted from the records, the rest reported."""
+    """The city's 民生实事 this year: stations, health checks and jobs counted from the records, the rest reported."""
     from gonghui.programmes.models.projects import LivelihoodProject
     from gonghui.targets.models import Indicator
 

@@ -83,3 +83,73 @@ for _source in HEALTH_SOURCES:
     register(_source)
 
 SOURCE_MODELS = sorted({*SOURCE_MODELS, *(source.model for source in HEALTH_SOURCES)})
+
+# --- 帮扶服务: hardship files and assistance (models/hardship.py, models/assistance.py) --------------------
+from django.db.models import Count, DecimalField, F, Value  # noqa: E402
+
+ASSISTANCE_PAGE = ("programmes:assistance_list", "within", "given_from", "given_to", "state=approved")
+
+
+def _people():
+    return Count("person_index", distinct=True)
+
+
+def _amount():
+    return Coalesce(
+        Sum(F("cash_amount") + F("in_kind_value")),
+        Value(0),
+        output_field=DecimalField(max_digits=16, decimal_places=2),
+    )
+
+
+HARDSHIP_SOURCES: tuple[RecordSource, ...] = (
+    # 在档困难职工 (stock): households filed by the period's end that are still on file today. A file resolved
+    # or closed since leaves the figures of earlier periods too (the file keeps no history of its states).
+    RecordSource(
+        key="hardship_households",
+        model="programmes.HardshipFile",
+        date_field="filed_on",
+        filter=Q(state="filed", filed_on__isnull=False),
+        stock=True,
+        records_page=("programmes:hardship_list", "within", "filed_from", "filed_to", "state=filed"),
+    ),
+    # 慰问/帮扶: approved assistance, distinct persons in the period (one person in two campaigns counts once).
+    RecordSource(
+        key="relief_beneficiaries",
+        model="programmes.Assistance",
+        date_field="given_on",
+        filter=Q(state="approved"),
+        value=_people,
+        records_page=ASSISTANCE_PAGE,
+    ),
+    # 慰问/帮扶资金: cash plus the value of gifts in kind, approved records.
+    RecordSource(
+        key="relief_amount",
+        model="programmes.Assistance",
+        date_field="given_on",
+        filter=Q(state="approved"),
+        value=_amount,
+        records_page=ASSISTANCE_PAGE,
+    ),
+    RecordSource(
+        key="student_aid_beneficiaries",
+        model="programmes.Assistance",
+        date_field="given_on",
+        filter=Q(state="approved", campaign__kind="student_aid"),
+        value=_people,
+        records_page=(*ASSISTANCE_PAGE[:4], "state=approved&campaign_kind=student_aid"),
+    ),
+    RecordSource(
+        key="summer_cooling_beneficiaries",
+        model="programmes.Assistance",
+        date_field="given_on",
+        filter=Q(state="approved", campaign__kind="summer_cooling"),
+        value=_people,
+        records_page=(*ASSISTANCE_PAGE[:4], "state=approved&campaign_kind=summer_cooling"),
+    ),
+)
+
+for _source in HARDSHIP_SOURCES:
+    register(_source)
+
+SOURCE_MODELS = sorted({*SOURCE_MODELS, *(source.model for source in HARDSHIP_SOURCES)})

@@ -129,3 +129,39 @@ urlpatterns += [
         name="recuperation_quota_delete",
     ),
 ]
+# 困难职工档案 and 帮扶慰问 (views_hardship, views_assistance)
+from gonghui.programmes import views_assistance, views_hardship  # noqa: E402
+
+urlpatterns += [
+    path("hardship/", views_hardship.HardshipListView.as_view(), name="hardship_list"),
+    path("hardship/add/", views_hardship.hardship_add, name="hardship_add"),
+    path("hardship/export/", views_hardship.hardship_export, name="hardship_export"),
+    path("hardship/overdue/", views_hardship.HardshipOverdueView.as_view(), name="hardship_overdue"),
+    path("hardship/stats/", views_hardship.hardship_stats, name="hardship_stats"),
+    path("hardship/<int:pk>/", views_hardship.hardship_detail, name="hardship_detail"),
+    path("hardship/<int:pk>/edit/", views_hardship.hardship_edit, name="hardship_edit"),
+    path("hardship/<int:pk>/steps/<str:step>/", views_hardship.hardship_step, name="hardship_step"),
+    path(
+        "hardship/<int:pk>/attachments/<int:attachment_pk>/",
+        views_hardship.hardship_attachment,
+        name="hardship_attachment",
+    ),
+    path("campaigns/", views_assistance.CampaignListView.as_view(), name="campaign_list"),
+    path("campaigns/add/", views_assistance.CampaignEditView.as_view(), name="campaign_add"),
+    path("campaigns/<int:pk>/", views_assistance.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/edit/", views_assistance.CampaignEditView.as_view(), name="campaign_edit"),
+    path("campaigns/<int:pk>/delete/", views_assistance.CampaignDeleteView.as_view(), name="campaign_delete"),
+    path("campaigns/<int:pk>/records/add/", views_assistance.assistance_add, name="assistance_add"),
+    path("campaigns/<int:pk>/import/", views_assistance.assistance_import, name="assistance_import"),
+    path("campaigns/<int:pk>/import/template/", views_assistance.assistance_template, name="assistance_template"),
+    path("assistance/", views_assistance.AssistanceListView.as_view(), name="assistance_list"),
+    path("assistance/stats/", views_assistance.assistance_stats, name="assistance_stats"),
+    path("assistance/<int:pk>/", views_assistance.assistance_detail, name="assistance_detail"),
+    path("assistance/<int:pk>/decide/", views_assistance.assistance_decide, name="assistance_decide"),
+    path("assistance/<int:pk>/delete/", views_assistance.AssistanceDeleteView.as_view(), name="assistance_delete"),
+]
+public_urlpatterns += [
+    path("hardship/apply/status/", views_hardship.hardship_status, name="hardship_status"),
+    path("hardship/apply/<str:code>/", views_hardship.hardship_apply, name="hardship_apply"),
+]
+PUBLIC_NAMES |= {"hardship_status", "hardship_apply"}

@@ -40,7 +40,9 @@ def test_upload_confirm_and_find_the_figures_in_the_quarterly_report(page, live_
     money = review.locator("tr").filter(has_text="慰问金41万余元")
     assert money.locator("select[name^=indicator_]").input_value() == "relief_amount"
     assert money.locator("input[name^=value_]").input_value() == "410000"
-    people = review.locator("tr").filter(has_text="慰问困难职工120人")
+    dues = review.locator("tr").filter(has_text="工会经费41万余元")
+    assert dues.locator("select[name^=indicator_]").input_value() == "dues_collected"
+    people = review.locator("tr").filter(has_text="培训工会干部120人")
     people.locator("input[name^=value_]").fill("125")  # corrected by the unit
     planned_row = review.locator("tr").filter(has_text="驿站10个")
     planned_row.get_by_label("舍弃").check()
@@ -52,12 +54,15 @@ def test_upload_confirm_and_find_the_figures_in_the_quarterly_report(page, live_
     # the quarterly report is prefilled, each value with its evidence
     page.get_by_role("link", name="已用于").first.click()
     page.wait_for_url("**/targets/reports/*/")
-    assert page.locator('input[name="value_relief_amount"]').input_value() == "410000"
-    assert page.locator('input[name="value_relief_beneficiaries"]').input_value() == "125"
+    # relief is computed from the assistance records; cadres trained and dues collected stay reported
+    assert page.locator('input[name="value_dues_collected"]').input_value() == "410000"
+    assert page.locator('input[name="value_union_chairs_trained"]').input_value() == "125"
+    relief = page.locator("tr").filter(has_text="慰问/帮扶资金")
+    assert "与本表不一致" in relief.inner_text()  # 41万 stated in the report, none in the records
     stations = page.locator("tr").filter(has_text="新建/提升工会驿站")  # computed from the station registry
     assert "与本表不一致" in stations.inner_text()  # 8 stated in the report, none in the records
-    row = page.locator("tr").filter(has_text="慰问/帮扶资金")
-    assert "据材料预填" in row.inner_text() and "慰问金41万余元" in row.inner_text()
+    row = page.locator("tr").filter(has_text="工会经费收缴")
+    assert "据材料预填" in row.inner_text() and "工会经费41万余元" in row.inner_text()
     computed = page.locator("tr").filter(has_text="发展会员")
     assert "与本表不一致" in computed.inner_text()  # 500 stated in the report, none in the records
 
@@ -66,7 +71,7 @@ def test_upload_confirm_and_find_the_figures_in_the_quarterly_report(page, live_
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="报送").click()
     page.get_by_text("本报表已报送").wait_for()
-    assert "410000" in page.locator("tr").filter(has_text="慰问/帮扶资金").inner_text()
+    assert "410000" in page.locator("tr").filter(has_text="工会经费收缴").inner_text()
 
     # full-text search finds the document with the word marked
     page.goto("/intel/?q=慰问金")

@@ -12,14 +12,16 @@ from tests.targets.reports_helpers import YEAR, give_target, make_plan
 
 QUARTER = 2
 
-#: a district's quarterly news item: stations built, relief given (people and money), members recruited
+#: a district's quarterly news item: stations built, relief given (people and money), members recruited, cadres
+#: trained and dues collected (relief and stations are computed from records; cadres and dues stay reported)
 WUJIN_TEXT = (
     "武进区总工会二季度工作综述\n"
     "本报讯 二季度，武进区总工会新建户外劳动者驿站8个，走访慰问困难职工120人，发放慰问金41万余元。"
-    "全区新增会员500人。下半年，区总工会计划再建户外劳动者驿站10个。\n"
+    "全区新增会员500人，培训工会干部120人，收缴工会经费41万余元。下半年，区总工会计划再建户外劳动者驿站10个。\n"
 )
 TIANNING_TEXT = (
-    "天宁区总工会开展夏季送清凉活动\n天宁区总工会走访慰问困难职工300人，发放慰问金15万元，新建户外劳动者驿站3个。\n"
+    "天宁区总工会开展夏季送清凉活动\n"
+    "天宁区总工会走访慰问困难职工300人，发放慰问金15万元，新建户外劳动者驿站3个，收缴工会经费15万元。\n"
 )
 
 
@@ -31,6 +33,8 @@ def build_intel_targets(world, year: int = YEAR):
         give_target(plan, district, "stations_built", 20)
         give_target(plan, district, "relief_beneficiaries", 1000)
         give_target(plan, district, "relief_amount", 2000000)
+        give_target(plan, district, "union_chairs_trained", 1000)
+        give_target(plan, district, "dues_collected", 2000000)
         give_target(plan, district, "members_recruited", 800)
     return world
 

@@ -60,15 +60,15 @@ def test_paste_review_and_prefill(client, world):
     response = post(client, "/api/intel/documents", payload, **auth)
     assert response.status_code == 201, response.content
     document = Document.objects.get(pk=response.json()["id"])
-    money = fact_of(document, "relief_amount")
+    money = fact_of(document, "dues_collected")  # reported (relief is computed from assistance records)
     decisions = [{"fact": f.pk, "action": "confirm"} for f in document.facts.exclude(pk=money.pk)]
     decisions.append({"fact": money.pk, "action": "confirm", "value": 412000})
     response = post(client, f"/api/intel/documents/{document.pk}/review", {"decisions": decisions}, **auth)
     assert response.status_code == 200, response.content
     data = response.json()
-    assert data["confirmed"] == len(decisions) and "慰问/帮扶资金" in data["prefilled"]
+    assert data["confirmed"] == len(decisions) and "工会经费收缴" in data["prefilled"]
     report = world.wujin.targets_quarterlyreport_set.get(pk=data["quarterly_report_id"])
-    assert value_of(report, "relief_amount") == 412000
+    assert value_of(report, "dues_collected") == 412000
     bad = post(client, f"/api/intel/documents/{document.pk}/review", {"decisions": [{"fact": 0}]}, **auth)
     assert bad.status_code == 422 and "不属于本材料" in bad.json()["detail"]
     assert post(client, "/api/intel/documents", {**payload, "quarter": 4, "year": YEAR + 1}, **auth).status_code == 422

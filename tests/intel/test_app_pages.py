@@ -66,7 +66,8 @@ def test_register_by_upload_then_review_prefills_the_quarterly_report(login, wor
     money = fact_of(document, "relief_amount")
     assert f'<mark id="fact-{money.pk}" class="pending"' in body
     assert "慰问金41万余元" in body and "慰问/帮扶资金" in body and "下载原件" in body
-    people = fact_of(document, "relief_beneficiaries")
+    people = fact_of(document, "union_chairs_trained")  # reported; relief is computed from assistance records
+    dues = fact_of(document, "dues_collected")
     response = client.post(
         document.get_absolute_url(),
         review_data(document, **{f"value_{people.pk}": "125"}),
@@ -75,12 +76,12 @@ def test_register_by_upload_then_review_prefills_the_quarterly_report(login, wor
     text = response.content.decode()
     assert "已保存：确认" in text and "已填入" in text
     report = world.wujin.targets_quarterlyreport_set.get(year=YEAR, quarter=QUARTER)
-    assert value_of(report, "relief_beneficiaries") == 125 and value_of(report, "relief_amount") == 410000
+    assert value_of(report, "union_chairs_trained") == 125 and value_of(report, "dues_collected") == 410000
     assert 'class="confirmed"' in text and "已用于" in text
     # the quarterly report page shows the evidence beside its figures
     report_page = client.get(report.get_absolute_url()).content.decode()
-    assert "据材料预填" in report_page and "慰问金41万余元" in report_page
-    assert f"#fact-{money.pk}" in report_page
+    assert "据材料预填" in report_page and "工会经费41万余元" in report_page
+    assert f"#fact-{dues.pk}" in report_page
     assert "材料对照" in report_page and "与本表不一致" in report_page  # members recruited: 500 stated, 0 computed
 
 

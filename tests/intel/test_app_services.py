@@ -173,63 +173,66 @@ def test_confirmed_figures_prefill_the_quarterly_report_with_their_evidence(plan
     # stations are computed from the station registry: the stated 8 is a cross-check, never a prefill
     stations = report.values.get(indicator__key="stations_built")
     assert stations.is_computed and stations.value == 0
-    assert value_of(report, "relief_beneficiaries") == 120
-    assert value_of(report, "relief_amount") == 410000
-    row = report.values.get(indicator__key="relief_amount")
+    assert value_of(report, "union_chairs_trained") == 120
+    assert value_of(report, "dues_collected") == 410000
+    row = report.values.get(indicator__key="dues_collected")
     assert row.note == "据工作材料《武进区总工会二季度工作综述》"
     assert PrefilledValue.objects.get(report_value=row).value == 410000
-    money = fact_of(document, "relief_amount")
+    money = fact_of(document, "dues_collected")
     assert money.report_value == row  # the link from the report value to its evidence
+    # relief is computed from the assistance records now: the stated 120 and 41万 are cross-checks, not prefills
+    relief = report.values.get(indicator__key="relief_amount")
+    assert relief.is_computed and relief.value == 0
     # computed indicators are never filled: members recruited stays what the records say
     members = report.values.get(indicator__key="members_recruited")
     assert members.is_computed and members.value == 0
-    assert "慰慰" not in outcome.prefill.message and "慰问/帮扶资金" in outcome.prefill.message
+    assert "经费经费" not in outcome.prefill.message and "工会经费收缴" in outcome.prefill.message
 
 
 def test_a_second_document_adds_to_the_quarter_and_a_repeat_counts_once(planned):
     world = planned
     confirm_all(world.wujin_admin, paste(world.wujin_admin, world.wujin))
-    second = paste(world.wujin_admin, world.wujin, "武进区总工会六月送温暖\n武进区总工会走访慰问困难职工30人。\n")
+    second = paste(world.wujin_admin, world.wujin, "武进区总工会六月培训\n武进区总工会培训工会干部30人。\n")
     confirm_all(world.wujin_admin, second)
-    assert value_of(report_of(world.wujin), "relief_beneficiaries") == 150
+    assert value_of(report_of(world.wujin), "union_chairs_trained") == 150
     repeat = paste(world.wujin_admin, world.wujin, WUJIN_TEXT, title="转载")
     confirm_all(world.wujin_admin, repeat)
-    assert value_of(report_of(world.wujin), "relief_beneficiaries") == 150
-    assert "等 " in report_of(world.wujin).values.get(indicator__key="relief_beneficiaries").note
+    assert value_of(report_of(world.wujin), "union_chairs_trained") == 150
+    assert "等 " in report_of(world.wujin).values.get(indicator__key="union_chairs_trained").note
 
 
 def test_a_value_the_unit_typed_is_kept_and_a_prefilled_one_follows_corrections(planned):
     world = planned
     report = open_report(world.wujin_admin, world.wujin, QUARTER)
-    save(world.wujin_admin, report, values={"relief_beneficiaries": "99"})
+    save(world.wujin_admin, report, values={"union_chairs_trained": "99"})
     document = paste(world.wujin_admin, world.wujin)
     outcome = confirm_all(world.wujin_admin, document)
-    assert value_of(report, "relief_beneficiaries") == 99
-    assert "慰问/帮扶职工已有单位填写的数值" in outcome.prefill.message
-    assert value_of(report, "relief_amount") == 410000
-    money = fact_of(document, "relief_amount")
+    assert value_of(report, "union_chairs_trained") == 99
+    assert "培训工会干部已有单位填写的数值" in outcome.prefill.message
+    assert value_of(report, "dues_collected") == 410000
+    money = fact_of(document, "dues_collected")
     review(world.wujin_admin, document, {"fact": money.pk, "value": "420000"})
-    assert value_of(report, "relief_amount") == 420000
+    assert value_of(report, "dues_collected") == 420000
     review(world.wujin_admin, document, {"fact": money.pk, "action": "drop"})
-    assert value_of(report, "relief_amount") is None
-    assert not PrefilledValue.objects.filter(report_value__indicator__key="relief_amount").exists()
+    assert value_of(report, "dues_collected") is None
+    assert not PrefilledValue.objects.filter(report_value__indicator__key="dues_collected").exists()
     review(world.wujin_admin, document, {"fact": money.pk, "action": "confirm"})
-    save(world.wujin_admin, report, values={"relief_amount": "500000"})  # the unit overrides the figure
+    save(world.wujin_admin, report, values={"dues_collected": "500000"})  # the unit overrides the figure
     review(world.wujin_admin, document, {"fact": money.pk, "value": "430000"})
-    assert value_of(report, "relief_amount") == 500000
+    assert value_of(report, "dues_collected") == 500000
 
 
 def test_a_submitted_report_is_not_changed(planned):
     world = planned
     report = open_report(world.wujin_admin, world.wujin, QUARTER)
-    values = {"relief_beneficiaries": "2", "relief_amount": "3"}
+    values = {"union_chairs_trained": "2", "dues_collected": "3"}
     with actor(world.wujin_admin):
         services_reports.report_submit(
             user=world.wujin_admin, report=report, data={"highlights": "好", "values": values}
         )
     outcome = confirm_all(world.wujin_admin, paste(world.wujin_admin, world.wujin))
     assert "已报送" in outcome.prefill.message
-    assert value_of(report, "relief_amount") == 3
+    assert value_of(report, "dues_collected") == 3
     assert Fact.objects.filter(report_value__report=report).exists()  # still shown beside it
 
 
@@ -278,7 +281,7 @@ def test_deleting_a_document_keeps_the_report_value_and_removes_the_file(planned
         services.document_delete(user=world.wujin_admin, document=document)
     assert not Document.objects.exists() and not Fact.objects.exists()
     assert not default_storage.exists(name)
-    assert value_of(report_of(world.wujin), "relief_amount") == 410000
+    assert value_of(report_of(world.wujin), "dues_collected") == 410000
     assert ChangeLog.objects.filter(object_repr=document.title, action="delete").exists()
 
 
@@ -288,13 +291,13 @@ def test_moving_a_document_to_another_quarter_refills_both(planned):
     confirm_all(world.wujin_admin, document)
     with actor(world.wujin_admin):
         services.document_update(user=world.wujin_admin, document=document, title="改期", year=YEAR, quarter=1)
-    assert value_of(report_of(world.wujin), "relief_amount") is None
-    assert value_of(report_of(world.wujin, 1), "relief_amount") == 410000
+    assert value_of(report_of(world.wujin), "dues_collected") is None
+    assert value_of(report_of(world.wujin, 1), "dues_collected") == 410000
 
 
 def test_each_unit_prefills_only_its_own_report(planned):
     world = planned
     confirm_all(world.wujin_admin, paste(world.wujin_admin, world.wujin))
     confirm_all(world.tianning_admin, paste(world.tianning_admin, world.tianning, TIANNING_TEXT))
-    assert value_of(report_of(world.wujin), "relief_amount") == 410000
-    assert value_of(report_of(world.tianning), "relief_amount") == 150000
+    assert value_of(report_of(world.wujin), "dues_collected") == 410000
+    assert value_of(report_of(world.tianning), "dues_collected") == 150000

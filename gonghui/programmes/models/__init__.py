@@ -73,7 +73,14 @@ __all__ += [
     "RecuperationRoute",
     "VisitStatus",
 ]
+
 # 就业服务 (job fairs)
-from gonghui.programmes.models.jobfairs import FairMode, FairStatus, JobFair, JobFairEmployer
+from gonghui.programmes.models.jobfairs import FairMode, FairStatus, JobFair, JobFairEmployer  # noqa: E402
 
 __all__ += ["FairMode", "FairStatus", "JobFair", "JobFairEmployer"]
+
+# 困难职工档案 and 帮扶慰问 (hardship files, assistance campaigns)
+from gonghui.programmes.models.assistance import Assistance, Campaign  # noqa: E402
+from gonghui.programmes.models.hardship import HardshipAttachment, HardshipEvent, HardshipFile  # noqa: E402
+
+__all__ += ["Assistance", "Campaign", "HardshipAttachment", "HardshipEvent", "HardshipFile"]

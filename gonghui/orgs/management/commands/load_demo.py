@@ -13,6 +13,7 @@ from gonghui.members.demo import load_demo_members
 from gonghui.orgs.demo import DEFAULT_SEED, DemoConflict, load_demo
 from gonghui.orgs.demo_establishment import load_demo_establishment
 from gonghui.programmes.demo import load_demo_programmes
+from gonghui.programmes.demo_hardship import load_demo_hardship
 from gonghui.programmes.demo_health import load_demo_health
 from gonghui.reports.demo import load_demo_returns
 from gonghui.rights.demo import load_demo_rights
@@ -51,6 +52,7 @@ class Command(BaseCommand):
         members = load_demo_members(scale=scale, seed=seed)
         members_elapsed = time.monotonic() - members_started
         programmes = load_demo_programmes(seed=seed)  # before the targets, whose reports count its stations
+        hardship = load_demo_hardship(seed=seed)  # likewise: relief figures come from its assistance records
         honours = load_demo_honours(seed=seed)
         health = load_demo_health(seed=seed)  # after the honours: 劳模 go first and are linked to their honour
         targets = load_demo_targets(seed=seed)
@@ -76,6 +78,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"服务阵地：工会驿站 {programmes.stations} 个，巡查 {programmes.inspections} 次，"
                 f"使用月报 {programmes.usage_reports} 条；民生实事 {programmes.projects} 项"
+            )
+        if not hardship.skipped:
+            self.stdout.write(
+                f"帮扶服务：困难职工档案 {hardship.files} 份，帮扶慰问活动 {hardship.campaigns} 个，"
+                f"发放记录 {hardship.records} 条"
             )
         if not targets.skipped:
             self.stdout.write(
