@@ -251,3 +251,41 @@ BUILTIN_ROLES = tuple(
     )
     for spec in BUILTIN_ROLES
 )
+
+
+# --- 职工互助保障 (gonghui/programmes, mutual aid): appended to the business roles ----------------------
+# Claims hold health data: the claim pages need view_mutualaidclaim, the disease, diagnosis, hospital, bank
+# account and document photos additionally view_claim_health (federation staff and the union's own agent).
+MUTUALAID_MODELS = (
+    "programmes.mutualaidplan",
+    "programmes.mutualaidenrolment",
+    "programmes.mutualaidpayment",
+    "programmes.mutualaidclaim",
+)
+MUTUALAID_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "union_admin": (
+        *(name for model in MUTUALAID_MODELS for name in perms(model, BUSINESS)),
+        *perms("programmes.mutualaidclaimdocument", ("view", "add")),
+        "programmes.view_claim_health",
+    ),
+    "grassroots_chair": (
+        *perms("programmes.mutualaidplan", ("view",)),
+        *perms("programmes.mutualaidenrolment", ("view", "add", "change", "export")),
+        *perms("programmes.mutualaidpayment", ("view", "add")),
+        *perms("programmes.mutualaidclaim", ("view", "add", "change")),
+        *perms("programmes.mutualaidclaimdocument", ("view", "add")),
+        "programmes.view_claim_health",
+    ),
+    "leader": tuple(name for model in MUTUALAID_MODELS[:3] for name in perms(model, READ))
+    + perms("programmes.mutualaidclaim", ("view",)),
+}
+BUILTIN_ROLES = tuple(
+    RoleSpec(
+        spec.code,
+        spec.name,
+        spec.data_scope,
+        spec.permissions + MUTUALAID_PERMISSIONS.get(spec.code, ()),
+        spec.remark,
+    )
+    for spec in BUILTIN_ROLES
+)

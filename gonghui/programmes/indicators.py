@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from decimal import Decimal
+
+from django.db.models import Q, Sum, Value
+from django.db.models.functions import Coalesce
 
 from gonghui.targets.sources import RecordSource, register
 
@@ -24,6 +27,25 @@ SOURCES: tuple[RecordSource, ...] = (
         date_field="completed_on",
         filter=Q(status__in=("completed", "asset_transferred"), completed_on__isnull=False),
         records_page=("programmes:center_list", "within", "completed_from", "completed_to", ""),
+    ),
+)
+
+# 职工互助保障: members enrolled (active enrolments, by the day cover starts) and money paid on claims.
+SOURCES += (
+    RecordSource(
+        key="mutual_aid_enrolled",
+        model="programmes.MutualAidEnrolment",
+        date_field="coverage_start",
+        filter=Q(status="active"),
+        records_page=("programmes:mutualaid_enrolment_list", "within", "start_from", "start_to", ""),
+    ),
+    RecordSource(
+        key="mutual_aid_paid",
+        model="programmes.MutualAidClaim",
+        date_field="paid_on",
+        filter=Q(state="paid", paid_on__isnull=False),
+        value=lambda: Coalesce(Sum("approved_amount"), Value(Decimal(0))),
+        records_page=("programmes:mutualaid_claim_list", "within", "paid_from", "paid_to", "state=paid"),
     ),
 )
 

@@ -36,3 +36,24 @@ __all__ = [
     "StationStatus",
     "UsageReport",
 ]
+
+# 职工互助保障 (mutual aid)
+from gonghui.programmes.models.mutualaid import (
+    ClaimState,
+    MutualAidClaim,
+    MutualAidClaimDocument,
+    MutualAidEnrolment,
+    MutualAidPayment,
+    MutualAidPlan,
+    PlanKind,
+)
+
+__all__ += [
+    "ClaimState",
+    "MutualAidClaim",
+    "MutualAidClaimDocument",
+    "MutualAidEnrolment",
+    "MutualAidPayment",
+    "MutualAidPlan",
+    "PlanKind",
+]
