@@ -59,3 +59,7 @@ api.add_router("/", programmes_centres_router)
 from gonghui.programmes.api_projects import router as programmes_projects_router  # noqa: E402
 
 api.add_router("/", programmes_projects_router)
+
+from gonghui.programmes.api_mutualaid import router as programmes_mutualaid_router  # noqa: E402
+
+api.add_router("/", programmes_mutualaid_router)

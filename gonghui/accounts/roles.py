@@ -276,8 +276,10 @@ MUTUALAID_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *perms("programmes.mutualaidclaimdocument", ("view", "add")),
         "programmes.view_claim_health",
     ),
-    "leader": tuple(name for model in MUTUALAID_MODELS[:3] for name in perms(model, READ))
-    + perms("programmes.mutualaidclaim", ("view",)),
+    "leader": (
+        *(name for model in MUTUALAID_MODELS[:3] for name in perms(model, READ)),
+        *perms("programmes.mutualaidclaim", ("view",)),
+    ),
 }
 BUILTIN_ROLES = tuple(
     RoleSpec(
