@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
@@ -192,7 +193,7 @@ def mutualaid_list_plans(request, status: str | None = None):
 
 @router.get("/mutual-aid/plans/{int:pk}", response=PlanOut, summary="互助保障计划详情（给付规则）")
 def mutualaid_get_plan(request, pk: int):
-    return get_restricted_or_404(MutualAidPlan, request.user, "view", pk=pk)
+    return selectors.plan_or_404(request.user, pk)
 
 
 @router.get("/mutual-aid/enrolments", response=list[EnrolmentOut], summary="参保名单（身份证号脱敏）")
@@ -211,7 +212,7 @@ def mutualaid_list_enrolments(request, plan_id: int | None = None, org_id: int |
 @router.post("/mutual-aid/plans/{int:pk}/enrolments", response={201: EnrolmentOut}, summary="登记参保")
 def mutualaid_enrol(request, pk: int, payload: EnrolmentIn):
     require_permission(request, MutualAidEnrolment, "add")
-    plan = get_restricted_or_404(MutualAidPlan, request.user, "view", pk=pk)
+    plan = selectors.plan_or_404(request.user, pk)
     try:
         org = get_restricted_or_404(Organization, request.user, "view", pk=payload.org_id)
     except Http404:
@@ -239,7 +240,7 @@ def mutualaid_list_claims(request, plan_id: int | None = None, state: str | None
     if state:
         queryset = queryset.filter(state=state)
     if overdue:
-        queryset = queryset.filter(selectors.overdue_q(datetime.date.today()))
+        queryset = queryset.filter(selectors.overdue_q(timezone.localdate()))
     return [_claim_out(c) for c in queryset]
 
 
@@ -312,7 +313,7 @@ def mutualaid_figures(request, org_id: int | None = None, kind: str | None = Non
     unit = visible.filter(pk=org_id).first() if org_id else (request.user.org if request.user.org_id else None)
     if unit is None or not visible.filter(pk=unit.pk).exists():
         raise HttpError(404, "单位不存在或不在您的数据权限范围内。")
-    plans = MutualAidPlan.objects.restrict(request.user, "view")
+    plans = selectors.plans_for(request.user)
     if kind:
         plans = plans.filter(kind=kind)
     by_plan, total = selectors.figures_by_plan(request.user, unit, plans)

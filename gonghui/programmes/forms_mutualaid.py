@@ -20,6 +20,7 @@ from gonghui.programmes.models.mutualaid import (
     MutualAidPlan,
     PlanKind,
 )
+from gonghui.programmes.selectors_mutualaid import plans_for
 from gonghui.programmes.services_mutualaid import PLAN_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -161,7 +162,7 @@ class AgentClaimForm(ClaimFieldsForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = MutualAidPlan.objects.restrict(user, "view").exclude(status="draft")
+        self.fields["plan"].queryset = plans_for(user).exclude(status="draft")
         self.fields["id_number"].widget.attrs["autocomplete"] = "off"
         self.order_fields(["plan", "id_number"])
 
@@ -252,7 +253,7 @@ class EnrolmentFilterSet(WithinMixin):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        self.filters["plan"].queryset = MutualAidPlan.objects.restrict(request.user, "view")
+        self.filters["plan"].queryset = plans_for(request.user)
 
 
 class ClaimFilterSet(WithinMixin):
@@ -269,7 +270,7 @@ class ClaimFilterSet(WithinMixin):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        self.filters["plan"].queryset = MutualAidPlan.objects.restrict(request.user, "view")
+        self.filters["plan"].queryset = plans_for(request.user)
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -10,8 +10,10 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
+from django.http import Http404
+from django.utils import timezone
 
-from gonghui.core.querysets import permission_scope_q
+from gonghui.core.querysets import permission_scope_q, scope_q
 from gonghui.orgs.models import Organization
 from gonghui.programmes.models.mutualaid import (
     HEALTH_PERMISSION,
@@ -30,7 +32,24 @@ GRANTED_STATES = (ClaimState.APPROVED, ClaimState.PAID)
 
 
 def plans_for(user: Any, action: str = "view") -> QuerySet[MutualAidPlan]:
-    return MutualAidPlan.objects.restrict(user, action).select_related("org")
+    """Plans in the user's scope, and for reading also the plans their federations above run: a city plan is
+    offered to every union below it, which enrol their members in it (only its owner's scope may change it)."""
+    if action != "view":
+        return MutualAidPlan.objects.restrict(user, action).select_related("org")
+    condition = scope_q(user, MutualAidPlan, "view")
+    if condition is None:
+        return MutualAidPlan.objects.none()
+    if condition and user.org_id:
+        path, step = user.org.path, Organization.steplen
+        condition |= Q(org__path__in=[path[:end] for end in range(step, len(path), step)])
+    return MutualAidPlan.objects.filter(condition).select_related("org")
+
+
+def plan_or_404(user: Any, pk: Any, action: str = "view") -> MutualAidPlan:
+    plan = plans_for(user, action).filter(pk=pk).first() if str(pk).isdigit() else None
+    if plan is None:
+        raise Http404("计划不存在或不在您的数据权限范围内。")
+    return plan
 
 
 def enrolments_for(user: Any, action: str = "view") -> QuerySet[MutualAidEnrolment]:
@@ -147,7 +166,7 @@ def _fill(rows: dict, key_field: str, enrolments: QuerySet, claims: QuerySet) ->
     paid = claims.filter(state=ClaimState.PAID).values_list(key_field, "submitted_at", "paid_on")
     for key, submitted_at, paid_on in paid.iterator():
         if key in rows:
-            rows[key].payment_days.append((paid_on - submitted_at.date()).days)
+            rows[key].payment_days.append((paid_on - timezone.localtime(submitted_at).date()).days)
 
 
 def _scoped(user: Any, unit: Organization, plans: QuerySet) -> tuple[QuerySet, QuerySet]:
@@ -161,7 +180,7 @@ def _scoped(user: Any, unit: Organization, plans: QuerySet) -> tuple[QuerySet, Q
 def figures_by_plan(user: Any, unit: Organization, plans: QuerySet) -> tuple[list[FigureRow], FigureRow]:
     plans = list(plans.order_by("-period_start", "name"))
     rows = {plan.pk: FigureRow(label=str(plan), key=plan) for plan in plans}
-    enrolments, claims = _scoped(user, unit, [p.pk for p in plans])
+    enrolments, claims = _scoped(user, unit, [plan.pk for plan in plans])
     _fill(rows, "plan_id", enrolments, claims)
     total = FigureRow(label="合计")
     for row in rows.values():

@@ -33,6 +33,7 @@ from gonghui.programmes.models.mutualaid import (
     MutualAidPlan,
     PlanStatus,
 )
+from gonghui.programmes.selectors_mutualaid import plans_for
 from gonghui.utilities.importing import CellError, Column, ImportReport, run_import
 
 PLAN_FIELDS = (
@@ -106,6 +107,14 @@ def plan_delete(*, user, plan: MutualAidPlan) -> None:
 # --- enrolments ---------------------------------------------------------------------------------------
 
 
+def _offered_for_update(user, plan: MutualAidPlan) -> MutualAidPlan:
+    """The plan as the user may read it (their scope or a federation above), locked for the write."""
+    locked = plans_for(user).select_for_update(of=("self",)).filter(pk=plan.pk).first()
+    if locked is None:
+        raise PermissionDenied("计划不存在或不在您的数据权限范围内。")
+    return locked
+
+
 def _enrolling_union(user, plan: MutualAidPlan, org: Organization | None) -> Organization:
     union = owning_union(user, org, "参保")
     if not union.path.startswith(plan.org.path):
@@ -139,7 +148,7 @@ def _find_member(union: Organization, index: str) -> Member | None:
 def enrolment_create(
     *, user, plan: MutualAidPlan, org: Organization, id_number: str, coverage_start: datetime.date | None = None
 ) -> MutualAidEnrolment:
-    plan = fetch_for_update(MutualAidPlan, user, "view", plan.pk)
+    plan = _offered_for_update(user, plan)
     if plan.status != PlanStatus.OPEN:
         raise ValidationError(f"计划「{plan}」当前状态为“{plan.get_status_display()}”，不接受参保。")
     union = _enrolling_union(user, plan, org)
@@ -225,7 +234,7 @@ def enrolment_import(
     *, user, plan: MutualAidPlan, org: Organization, file: Any, filename: str | None = None
 ) -> ImportReport:
     """参保名单导入: every valid row enrolled, every other row rejected with its reason (valid-only mode)."""
-    plan = MutualAidPlan.objects.restrict(user, "view").filter(pk=plan.pk).first()
+    plan = plans_for(user).filter(pk=plan.pk).first()
     if plan is None:
         raise PermissionDenied("计划不存在或不在您的数据权限范围内。")
     if not can(user, MutualAidEnrolment, "add"):
@@ -308,7 +317,7 @@ def enrolment_import(
 
 @transaction.atomic
 def payment_create(*, user, plan: MutualAidPlan, data: dict) -> MutualAidPayment:
-    plan = fetch_for_update(MutualAidPlan, user, "view", plan.pk)
+    plan = _offered_for_update(user, plan)
     union = _enrolling_union(user, plan, data.get("org"))
     payment = MutualAidPayment(plan=plan, org=union, created_by=user)
     assign_fields(payment, PAYMENT_FIELDS, data, strip=True)
@@ -579,6 +588,8 @@ def claim_create_agent(
         index = id_number_index(id_number)
     except ValidationError:
         raise ValidationError({"id_number": "身份证号码格式不正确，请核对。"}) from None
+    if not plans_for(user).filter(pk=plan.pk).exists():
+        raise PermissionDenied("计划不存在或不在您的数据权限范围内。")
     enrolment = (
         MutualAidEnrolment.objects.restrict(user, "view")
         .filter(plan=plan, person_index=index, status=EnrolmentStatus.ACTIVE)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import datetime
-
 import django_tables2 as tables
+from django.utils import timezone
 from django.utils.html import format_html
 
 from gonghui.programmes.models.mutualaid import MutualAidClaim, MutualAidEnrolment, MutualAidPlan
@@ -76,7 +75,7 @@ class ClaimTable(tables.Table):
         due = record.current_due
         if due is None:
             return "—"
-        if due < datetime.date.today():
+        if due < timezone.localdate():
             return format_html('<span class="tag" style="color:#c8102e;border-color:#c8102e">已超时 {}</span>', due)
         return due.isoformat()
 

@@ -87,13 +87,13 @@ class PlanListView(ObjectListView):
     empty_text = "还没有互助保障计划。"
 
     def get_queryset(self, action):
-        return self.restricted(action).select_related("org")
+        return selectors.plans_for(self.request.user, action)
 
 
 @login_required
 def plan_detail(request, pk: int, payment_form=None):
     user = request.user
-    plan = get_restricted_or_404(selectors.plans_for(user), user, "view", pk=pk)
+    plan = selectors.plan_or_404(user, pk)
     enrolments = selectors.enrolments_for(user).filter(plan=plan, status=EnrolmentStatus.ACTIVE)
     by_union = list(
         enrolments.values("org__name", "org_id")
@@ -162,7 +162,7 @@ class PlanDeleteView(ObjectDeleteView):
 def payment_add(request, pk: int):
     if not can(request.user, MutualAidPayment, "add"):
         raise PermissionDenied("您没有登记缴费的权限。")
-    plan = get_restricted_or_404(MutualAidPlan, request.user, "view", pk=pk)
+    plan = selectors.plan_or_404(request.user, pk)
     form = PaymentForm(request.POST, user=request.user)
     if form.is_valid():
         try:
@@ -180,7 +180,7 @@ def payment_add(request, pk: int):
 def payment_delete(request, pk: int, payment_pk: int):
     if not can(request.user, MutualAidPayment, "delete"):
         raise PermissionDenied("您没有删除缴费记录的权限。")
-    plan = get_restricted_or_404(MutualAidPlan, request.user, "view", pk=pk)
+    plan = selectors.plan_or_404(request.user, pk)
     payment = get_restricted_or_404(MutualAidPayment, request.user, "delete", pk=payment_pk, plan=plan)
     if request.method == "POST":
         services.payment_delete(user=request.user, payment=payment)
@@ -604,7 +604,7 @@ def figures(request):
     if not can(user, MutualAidClaim, "view"):
         raise PermissionDenied("您没有查看互助保障统计的权限。")
     unit = _figure_unit(request)
-    plans = MutualAidPlan.objects.restrict(user, "view")
+    plans = selectors.plans_for(user)
     kind = request.GET.get("kind", "")
     if kind in PlanKind.values:
         plans = plans.filter(kind=kind)

@@ -25,6 +25,7 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from gonghui.core.models import ScopedModel
 from gonghui.utilities.pii import decrypt, encrypt
@@ -225,7 +226,7 @@ class MutualAidPayment(ScopedModel):
         return f"{self.org} {self.paid_on:%Y-%m-%d} 缴费 {self.amount} 元"
 
     def clean(self) -> None:
-        if self.paid_on and self.paid_on > datetime.date.today():
+        if self.paid_on and self.paid_on > timezone.localdate():
             raise ValidationError({"paid_on": "缴费日期不能晚于今天。"})
         if self.amount is not None and self.amount <= 0:
             raise ValidationError({"amount": "缴费金额应大于 0。"})
@@ -338,17 +339,17 @@ class MutualAidClaim(ScopedModel):
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         due = self.current_due
-        return due is not None and due < (today or datetime.date.today())
+        return due is not None and due < (today or timezone.localdate())
 
     @property
     def days_to_payment(self) -> int | None:
         if self.paid_on is None:
             return None
-        return (self.paid_on - self.submitted_at.date()).days
+        return (self.paid_on - timezone.localtime(self.submitted_at).date()).days
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        today = datetime.date.today()
+        today = timezone.localdate()
         if self.event_date and self.event_date > today:
             errors["event_date"] = "出险日期不能晚于今天。"
         if self.admitted_on and self.event_date and self.admitted_on > self.event_date:
