@@ -701,9 +701,8 @@ def public_claim_submit(request):
     """Step 2: the claim and its photos; the ticket's ID number and phone are verified again."""
     credentials = open_claim_ticket(request.POST.get("ticket", ""))
     if credentials is None:
-        form = StartClaimForm()
-        form.add_error(None, TICKET_EXPIRED)
-        return _no_store(render(request, "programmes/mutualaid/public/claim.html", {"form": form, "step": 1}))
+        context = {"form": StartClaimForm(), "step": 1, "errors": [TICKET_EXPIRED]}
+        return _no_store(render(request, "programmes/mutualaid/public/claim.html", context))
     id_number, phone = credentials
     enrolments = services.person_enrolments(id_number=id_number, phone=phone)
     form = PublicClaimForm(request.POST, request.FILES, enrolments=enrolments)
