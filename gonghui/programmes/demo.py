@@ -67,6 +67,7 @@ class DemoProgrammesResult:
     usage_reports: int = 0
     projects: int = 0
     skipped: bool = False
+    mutual_aid: object = None  # DemoMutualAidResult (demo_mutualaid.py)
 
 
 def _offset(lat: float, lng: float, rng: random.Random, spread_m: float) -> tuple[float, float]:
@@ -82,6 +83,7 @@ def load_demo_programmes(*, seed: int = 2026, today: datetime.date | None = None
     city = Organization.objects.filter(code=CITY_CODE).first()
     if city is None or Station.objects.filter(is_demo=True).exists():
         result.skipped = True
+        result.mutual_aid = _load_mutual_aid(seed, today)
         result.projects = load_demo_projects(today=today)
         return result
     today = today or timezone.localdate()
@@ -97,6 +99,7 @@ def load_demo_programmes(*, seed: int = 2026, today: datetime.date | None = None
         result.stations = len(stations)
         result.inspections = _inspections(stations, rng, today, admin)
         result.usage_reports = _usage(stations, rng, today, admin)
+        result.mutual_aid = _load_mutual_aid(seed, today)
         result.projects = load_demo_projects(today=today)
     return result
 
@@ -236,7 +239,7 @@ def _usage(stations, rng, today, admin) -> int:
 #: the seeds' four public commitments: (title, target, unit, indicator, share of the target reported so far)
 PROJECTS = (
     ("新建提升200家户外劳动者驿站", 200, "家", "stations_built", None),
-    ("为15万名职工提供大病互助保障", 150_000, "人", "mutual_aid_enrolled", 0.97),
+    ("为15万名职工提供大病互助保障", 150_000, "人", "mutual_aid_enrolled", None),  # computed from the enrolments
     ("为全市5万名一线职工赠送健康体检", 50_000, "人", "health_checks", 1.04),
     ("提供就业岗位2800个", 2_800, "个", "jobs_offered", 0.88),
 )
@@ -276,3 +279,10 @@ def load_demo_projects(*, today: datetime.date | None = None) -> int:
     ]
     LivelihoodProject.objects.bulk_create(rows)
     return len(rows)
+
+
+def _load_mutual_aid(seed: int, today: datetime.date | None):
+    """职工互助保障 (demo_mutualaid.py): before the projects, whose 大病互助保障 figure counts its enrolments."""
+    from gonghui.programmes.demo_mutualaid import load_demo_mutualaid
+
+    return load_demo_mutualaid(seed=seed, today=today)

@@ -72,6 +72,12 @@ class Command(BaseCommand):
                 f"服务阵地：工会驿站 {programmes.stations} 个，巡查 {programmes.inspections} 次，"
                 f"使用月报 {programmes.usage_reports} 条；民生实事 {programmes.projects} 项"
             )
+        aid = programmes.mutual_aid
+        if aid is not None and not aid.skipped:
+            self.stdout.write(
+                f"职工互助保障：计划 {aid.plans} 个，参保 {aid.enrolments} 人次，缴费 {aid.payments} 笔，"
+                f"理赔申请 {aid.claims} 件"
+            )
         if not targets.skipped:
             self.stdout.write(
                 f"目标督办：年度计划 {targets.plans} 个，目标任务 {targets.targets} 项，"
