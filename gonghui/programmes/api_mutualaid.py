@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -227,7 +227,7 @@ def mutualaid_enrol(request, pk: int, payload: EnrolmentIn):
         )
     except (ValidationError, PermissionDenied) as error:
         raise_api_error(error)
-    return 201, _enrolment_out(enrolment)
+    return Status(201, _enrolment_out(enrolment))
 
 
 @router.get("/mutual-aid/claims", response=list[ClaimOut], summary="理赔申请（姓名脱敏，不含健康信息）")
