@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from gonghui.core.querysets import can
 from gonghui.programmes.models.mutualaid import MutualAidClaim, MutualAidEnrolment, MutualAidPlan
 from gonghui.utilities.pii import mask_name
 
@@ -30,12 +32,22 @@ class EnrolmentTable(tables.Table):
     org = tables.Column(verbose_name="参保工会", order_by=("org__path",))
     coverage_start = tables.DateColumn(verbose_name="保障开始", format="Y-m-d")
     coverage_end = tables.DateColumn(verbose_name="保障结束", format="Y-m-d")
+    actions = tables.Column(verbose_name="操作", empty_values=(), orderable=False)
 
     class Meta:
         model = MutualAidEnrolment
-        fields = ("name", "id_masked", "plan", "org", "coverage_start", "coverage_end", "premium", "status")
+        fields = ("name", "id_masked", "plan", "org", "coverage_start", "coverage_end", "premium", "status", "actions")
         order_by = ("org", "name")
         attrs = {"class": "table"}
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        self.may_change = bool(request and can(request.user, MutualAidEnrolment, "change"))
+
+    def render_actions(self, record):
+        if not self.may_change or record.status != "active":
+            return "—"
+        return format_html('<a href="{}">退保</a>', reverse("programmes:mutualaid_enrolment_cancel", args=[record.pk]))
 
 
 class ClaimTable(tables.Table):

@@ -286,3 +286,74 @@ def test_figures_and_computed_sources(client, world, aid):
     assert sources.value("mutual_aid_enrolled", world.tianning, span) == 0
     assert sources.value("mutual_aid_paid", world.wujin, span) == Decimal("2000")
     assert MutualAidPayment.objects.count() == 1
+
+
+def test_plan_form_import_page_and_cancel(client, world, aid):
+    client.force_login(world.wujin_admin)
+    response = client.post(
+        reverse("programmes:mutualaid_plan_add"),
+        {
+            "org": world.wujin.pk,
+            "name": "武进区重大疾病互助",
+            "kind": "critical_illness",
+            "status": "open",
+            "period_start": PERIOD_START.isoformat(),
+            "period_end": (PERIOD_START + datetime.timedelta(days=364)).isoformat(),
+            "premium": "20",
+            "waiting_days": "90",
+            "claim_window_days": "180",
+            "deductible": "0",
+            "fixed_amount": "10000",
+            "covered_diseases": "恶性肿瘤\n急性心肌梗塞、脑中风后遗症",
+            "per_claim_cap": "10000",
+            "per_person_cap": "10000",
+            "review_days": "15",
+            "payment_days": "10",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    plan = selectors.plans_for(world.wujin_admin).get(name="武进区重大疾病互助")
+    assert plan.covered_diseases == ["恶性肿瘤", "急性心肌梗塞", "脑中风后遗症"] and plan.reimbursement_ratio is None
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["姓名", "身份证号码"])
+    book.active.append(["王芳", aid.person.reveal_id_number()])
+    book.active.append(["无名", "110101199003070011"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "名单.xlsx"
+    url = reverse("programmes:mutualaid_enrolment_import", args=[plan.pk])
+    content = client.post(url, {"org": world.wujin_union.pk, "file": buffer}).content.decode()
+    assert "新增 1" in content
+    assert "拒绝 1" in content
+    assert "第 3 行" in content and "会员库中不存在" in content
+    template = client.get(reverse("programmes:mutualaid_enrolment_template"))
+    assert template.status_code == 200 and template["Content-Type"].startswith("application/vnd.openxmlformats")
+    enrolment = plan.enrolments.get()
+    listing = client.get(reverse("programmes:mutualaid_enrolment_list") + f"?plan={plan.pk}").content.decode()
+    assert reverse("programmes:mutualaid_enrolment_cancel", args=[enrolment.pk]) in listing
+    url = reverse("programmes:mutualaid_enrolment_cancel", args=[enrolment.pk])
+    assert "这个字段是必填项" in client.post(url, {"cancel_reason": ""}).content.decode()
+    assert client.post(url, {"cancel_reason": "调离本市"}).status_code == 302
+    enrolment.refresh_from_db()
+    assert enrolment.status == "cancelled" and enrolment.cancel_reason == "调离本市"
+    # an enrolment with an open claim cannot be cancelled
+    url = reverse("programmes:mutualaid_enrolment_cancel", args=[aid.enrolment.pk])
+    assert "办结后才能退保" in client.post(url, {"cancel_reason": "调离本市"}).content.decode()
+
+
+def test_overdue_list_and_more_documents(client, world, aid):
+    MutualAidClaim.objects.filter(pk=aid.claim.pk).update(review_due=TODAY - datetime.timedelta(days=2))
+    fresh = agent_claim(world.wujin_admin, aid.wujin_plan, aid.person, eligible_expenses=Decimal(900))
+    client.force_login(world.city_admin)
+    content = client.get(reverse("programmes:mutualaid_claim_overdue")).content.decode()
+    assert aid.claim.claim_no in content and "已超时" in content and fresh.claim_no not in content
+    url = reverse("programmes:mutualaid_claim_step", args=[aid.claim.pk, "documents"])
+    assert client.post(url, {"kind": "discharge", "files": photo("出院小结.png")}).status_code == 302
+    assert aid.claim.documents.filter(kind="discharge").exists()
+    document = aid.claim.documents.filter(kind="discharge").get()
+    response = client.get(reverse("programmes:mutualaid_claim_document", args=[aid.claim.pk, document.pk]))
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    assert OperationLog.objects.filter(summary__startswith=f"查看互助保障理赔材料：{aid.claim.claim_no}").exists()
