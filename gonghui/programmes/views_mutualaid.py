@@ -100,7 +100,8 @@ def plan_detail(request, pk: int, payment_form=None):
         .annotate(n=Count("pk"), premium=Sum("premium"))
         .order_by("org__path")[:200]
     )
-    payments = list(selectors.payments_for(user).filter(plan=plan)[:100])
+    plan_payments = selectors.payments_for(user).filter(plan=plan)
+    payments = list(plan_payments[:100])
     claims = selectors.claims_for(user).filter(plan=plan)
     states = dict(claims.values_list("state").annotate(n=Count("pk")).order_by())
     return render(
@@ -113,7 +114,8 @@ def plan_detail(request, pk: int, payment_form=None):
             "enrolled": enrolments.count(),
             "by_union": by_union,
             "payments": payments,
-            "paid_premium": sum((p.amount for p in payments), start=0),
+            "paid_premium": plan_payments.aggregate(total=Sum("amount"))["total"] or 0,
+            "payment_count": plan_payments.count(),
             "states": [(label, states.get(value, 0), value) for value, label in ClaimState.choices],
             "can_change": MutualAidPlan.objects.restrict(user, "change").filter(pk=pk).exists(),
             "can_delete": MutualAidPlan.objects.restrict(user, "delete").filter(pk=pk).exists(),
