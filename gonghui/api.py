@@ -78,3 +78,6 @@ api.add_router("/", programmes_jobfairs_router)
 from gonghui.programmes.api_hardship import router as programmes_hardship_router  # noqa: E402
 
 api.add_router("/", programmes_hardship_router)
+from gonghui.programmes.api_mutualaid import router as programmes_mutualaid_router  # noqa: E402
+
+api.add_router("/", programmes_mutualaid_router)

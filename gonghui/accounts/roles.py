@@ -326,6 +326,35 @@ HARDSHIP_PERMISSIONS: dict[str, tuple[str, ...]] = {
     # leaders read figures and masked lists, never the sensitive data
     "leader": tuple(name for model in (*HARDSHIP_MODELS, *ASSISTANCE_MODELS) for name in perms(model, READ)),
 }
+
+# --- 职工互助保障 (gonghui/programmes, mutual aid): appended to the business roles ----------------------
+# Claims hold health data: the claim pages need view_mutualaidclaim, the disease, diagnosis, hospital, bank
+# account and document photos additionally view_claim_health (federation staff and the union's own agent).
+MUTUALAID_MODELS = (
+    "programmes.mutualaidplan",
+    "programmes.mutualaidenrolment",
+    "programmes.mutualaidpayment",
+    "programmes.mutualaidclaim",
+)
+MUTUALAID_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "union_admin": (
+        *(name for model in MUTUALAID_MODELS for name in perms(model, BUSINESS)),
+        *perms("programmes.mutualaidclaimdocument", ("view", "add")),
+        "programmes.view_claim_health",
+    ),
+    "grassroots_chair": (
+        *perms("programmes.mutualaidplan", ("view",)),
+        *perms("programmes.mutualaidenrolment", ("view", "add", "change", "export")),
+        *perms("programmes.mutualaidpayment", ("view", "add")),
+        *perms("programmes.mutualaidclaim", ("view", "add", "change")),
+        *perms("programmes.mutualaidclaimdocument", ("view", "add")),
+        "programmes.view_claim_health",
+    ),
+    "leader": (
+        *(name for model in MUTUALAID_MODELS[:3] for name in perms(model, READ)),
+        *perms("programmes.mutualaidclaim", ("view",)),
+    ),
+}
 BUILTIN_ROLES = tuple(
     RoleSpec(
         spec.code,
@@ -334,7 +363,8 @@ BUILTIN_ROLES = tuple(
         spec.permissions
         + RETURNS_PERMISSIONS.get(spec.code, ())
         + UNIONWORK_PERMISSIONS.get(spec.code, ())
-        + HARDSHIP_PERMISSIONS.get(spec.code, ()),
+        + HARDSHIP_PERMISSIONS.get(spec.code, ())
+        + MUTUALAID_PERMISSIONS.get(spec.code, ()),
         spec.remark,
     )
     for spec in BUILTIN_ROLES

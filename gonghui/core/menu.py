@@ -102,6 +102,16 @@ MENU: list[tuple[str, list[Item]]] = [
         ],
     ),
     (
+        "互助保障",
+        [
+            Item("保障计划", "programmes:mutualaid_plan_list", "programmes.MutualAidPlan"),
+            Item("参保名单", "programmes:mutualaid_enrolment_list", "programmes.MutualAidEnrolment"),
+            Item("理赔申请", "programmes:mutualaid_claim_list", "programmes.MutualAidClaim"),
+            Item("理赔超时", "programmes:mutualaid_claim_overdue", "programmes.MutualAidClaim"),
+            Item("互助保障统计", "programmes:mutualaid_figures", "programmes.MutualAidClaim"),
+        ],
+    ),
+    (
         "权益保障",
         [
             Item("维权案件", "rights:case_list", "rights.RightsCase"),

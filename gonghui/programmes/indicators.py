@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, Sum
+from decimal import Decimal
+
+from django.db.models import Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from gonghui.targets.sources import RecordSource, register
@@ -41,6 +43,25 @@ SOURCES += tuple(
         records_page=JOBFAIR_PAGE,
     )
     for key, figure in (("jobs_offered", "positions"), ("job_seekers", "applicants"), ("job_intents", "intents"))
+)
+
+# 职工互助保障: members enrolled (active enrolments, by the day cover starts) and money paid on claims.
+SOURCES += (
+    RecordSource(
+        key="mutual_aid_enrolled",
+        model="programmes.MutualAidEnrolment",
+        date_field="coverage_start",
+        filter=Q(status="active"),
+        records_page=("programmes:mutualaid_enrolment_list", "within", "start_from", "start_to", ""),
+    ),
+    RecordSource(
+        key="mutual_aid_paid",
+        model="programmes.MutualAidClaim",
+        date_field="paid_on",
+        filter=Q(state="paid", paid_on__isnull=False),
+        value=lambda: Coalesce(Sum("approved_amount"), Value(Decimal(0))),
+        records_page=("programmes:mutualaid_claim_list", "within", "paid_from", "paid_to", "state=paid"),
+    ),
 )
 
 for _source in SOURCES:
@@ -85,7 +106,7 @@ for _source in HEALTH_SOURCES:
 SOURCE_MODELS = sorted({*SOURCE_MODELS, *(source.model for source in HEALTH_SOURCES)})
 
 # --- 帮扶服务: hardship files and assistance (models/hardship.py, models/assistance.py) --------------------
-from django.db.models import Count, DecimalField, F, Value  # noqa: E402
+from django.db.models import Count, DecimalField, F  # noqa: E402
 
 ASSISTANCE_PAGE = ("programmes:assistance_list", "within", "given_from", "given_to", "state=approved")
 

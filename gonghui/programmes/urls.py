@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gonghui.programmes import views_centres, views_projects, views_stations
+from gonghui.programmes import views_centres, views_mutualaid, views_projects, views_stations
 
 app_name = "programmes"
 
@@ -58,6 +58,39 @@ urlpatterns += [
     path("stations/import/", views_station_import.station_import, name="station_import"),
     path("stations/import-template/", views_station_import.station_import_template, name="station_import_template"),
     path("imports/<str:token>/", views_jobfairs.import_report, name="import_report"),
+]
+
+# 职工互助保障 (mutual aid)
+_ma = views_mutualaid
+urlpatterns += [
+    path("mutual-aid/plans/", _ma.PlanListView.as_view(), name="mutualaid_plan_list"),
+    path("mutual-aid/plans/add/", _ma.PlanEditView.as_view(), name="mutualaid_plan_add"),
+    path("mutual-aid/plans/<int:pk>/", _ma.plan_detail, name="mutualaid_plan_detail"),
+    path("mutual-aid/plans/<int:pk>/edit/", _ma.PlanEditView.as_view(), name="mutualaid_plan_edit"),
+    path("mutual-aid/plans/<int:pk>/delete/", _ma.PlanDeleteView.as_view(), name="mutualaid_plan_delete"),
+    path("mutual-aid/plans/<int:pk>/payments/add/", _ma.payment_add, name="mutualaid_payment_add"),
+    path(
+        "mutual-aid/plans/<int:pk>/payments/<int:payment_pk>/delete/",
+        _ma.payment_delete,
+        name="mutualaid_payment_delete",
+    ),
+    path("mutual-aid/plans/<int:pk>/enrol/", _ma.enrolment_add, name="mutualaid_enrolment_add"),
+    path("mutual-aid/plans/<int:pk>/import/", _ma.enrolment_import, name="mutualaid_enrolment_import"),
+    path("mutual-aid/enrolments/", _ma.EnrolmentListView.as_view(), name="mutualaid_enrolment_list"),
+    path("mutual-aid/enrolments/template/", _ma.enrolment_template, name="mutualaid_enrolment_template"),
+    path("mutual-aid/enrolments/<int:pk>/cancel/", _ma.enrolment_cancel, name="mutualaid_enrolment_cancel"),
+    path("mutual-aid/claims/", _ma.ClaimListView.as_view(), name="mutualaid_claim_list"),
+    path("mutual-aid/claims/export/", _ma.claim_export, name="mutualaid_claim_export"),
+    path("mutual-aid/claims/add/", _ma.claim_add, name="mutualaid_claim_add"),
+    path("mutual-aid/claims/overdue/", _ma.OverdueClaimListView.as_view(), name="mutualaid_claim_overdue"),
+    path("mutual-aid/claims/<int:pk>/", _ma.claim_detail, name="mutualaid_claim_detail"),
+    path("mutual-aid/claims/<int:pk>/<str:step>/", _ma.claim_step, name="mutualaid_claim_step"),
+    path(
+        "mutual-aid/claims/<int:pk>/documents/<int:document_pk>/",
+        _ma.claim_document,
+        name="mutualaid_claim_document",
+    ),
+    path("mutual-aid/figures/", _ma.figures, name="mutualaid_figures"),
 ]
 
 public_urlpatterns = [
@@ -165,3 +198,10 @@ public_urlpatterns += [
     path("hardship/apply/<str:code>/", views_hardship.hardship_apply, name="hardship_apply"),
 ]
 PUBLIC_NAMES |= {"hardship_status", "hardship_apply"}
+# 职工互助保障: the member's phone pages
+public_urlpatterns += [
+    path("mutual-aid/claim/", views_mutualaid.public_claim_start, name="mutualaid_public_claim"),
+    path("mutual-aid/claim/submit/", views_mutualaid.public_claim_submit, name="mutualaid_public_submit"),
+    path("mutual-aid/claim/status/", views_mutualaid.public_claim_status, name="mutualaid_public_status"),
+]
+PUBLIC_NAMES |= {"mutualaid_public_claim", "mutualaid_public_submit", "mutualaid_public_status"}

@@ -84,3 +84,24 @@ from gonghui.programmes.models.assistance import Assistance, Campaign  # noqa: E
 from gonghui.programmes.models.hardship import HardshipAttachment, HardshipEvent, HardshipFile  # noqa: E402
 
 __all__ += ["Assistance", "Campaign", "HardshipAttachment", "HardshipEvent", "HardshipFile"]
+
+# 职工互助保障 (mutual aid)
+from gonghui.programmes.models.mutualaid import (  # noqa: E402
+    ClaimState,
+    MutualAidClaim,
+    MutualAidClaimDocument,
+    MutualAidEnrolment,
+    MutualAidPayment,
+    MutualAidPlan,
+    PlanKind,
+)
+
+__all__ += [
+    "ClaimState",
+    "MutualAidClaim",
+    "MutualAidClaimDocument",
+    "MutualAidEnrolment",
+    "MutualAidPayment",
+    "MutualAidPlan",
+    "PlanKind",
+]

@@ -84,6 +84,12 @@ class Command(BaseCommand):
                 f"帮扶服务：困难职工档案 {hardship.files} 份，帮扶慰问活动 {hardship.campaigns} 个，"
                 f"发放记录 {hardship.records} 条"
             )
+        aid = programmes.mutual_aid
+        if aid is not None and not aid.skipped:
+            self.stdout.write(
+                f"职工互助保障：计划 {aid.plans} 个，参保 {aid.enrolments} 人次，缴费 {aid.payments} 笔，"
+                f"理赔申请 {aid.claims} 件"
+            )
         if not targets.skipped:
             self.stdout.write(
                 f"目标督办：年度计划 {targets.plans} 个，目标任务 {targets.targets} 项，"
