@@ -74,7 +74,7 @@ def test_light_against_expected_progress_to_deadline(world):
         world.wujin_admin,
         world.wujin,
         title="填报型",
-        indicator=Indicator.objects.get(key="union_chairs_trained"),
+        indicator=Indicator.objects.get(key="skills_trainees"),  # 职工技能培训 stays reported
         unit="人",
         target_value=Decimal(1000),
     )
